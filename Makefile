@@ -1,0 +1,66 @@
+# bulletin — the two commands are `make demo` and `make test`; everything else is a step of them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := python3-venv fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils chromium
+DEMO_BUNDLE := docs/demo-bundle
+DEMO_SETTINGS := bulletin.settings.dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean
+
+setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
+
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing Debian packages:$$missing"; \
+	    echo "Run as root:  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml requirements.lock
+	$(VENV)/bin/pip install -q -c requirements.lock -e ".[dev]"
+	@touch $@
+
+messages: $(VENV)/.installed
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
+
+demo: setup demo-data serve ## set up, load and render the demo issue, serve it
+
+demo-data:
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo $(DEMO_BUNDLE)
+
+serve:
+	@echo ""
+	@echo "  bulletin is running:  http://$(HOST):$(PORT)/"
+	@echo ""
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: setup test-only ## set up, then run every test
+
+test-only:
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=bulletin.settings.test -v0
+	$(VENV)/bin/pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var db.sqlite3 .pytest_cache

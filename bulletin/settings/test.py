@@ -1,0 +1,19 @@
+"""Tests: fast hashing, in-memory e-mail, media in a temporary folder per run."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+_tmp = Path(tempfile.mkdtemp(prefix="bulletin-test-"))
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=_tmp / "media")
+EDITIONS_ROOT = _tmp / "editions"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,661 @@
+"""Issue bundles (docs/issue-bundle.md): a folder with issue.yaml, articles/*.md and images/.
+
+Import reads and validates the whole bundle before it writes anything, then writes in one
+transaction; files it stored are removed again if that transaction fails. Export writes into a
+temporary folder and renames it into place, so a reader never sees half a bundle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from editorial.images import ImageRejected, inspect_image
+from editorial.models import (
+    Article,
+    ArticleContributor,
+    ArticleState,
+    Asset,
+    Contributor,
+    Issue,
+    IssueStatus,
+    Publication,
+    Section,
+)
+from editorial.richtext import (
+    find_hostile_markup,
+    html_to_markdown,
+    markdown_images,
+    markdown_to_html,
+    parse_markdown,
+    render_markdown,
+    sanitize_html,
+)
+from editorial.services import (
+    article_slug_for,
+    asset_store,
+    issue_set_article_order,
+    remove_files,
+)
+from editorial.slugs import slug_from_filename
+
+ISSUE_KEYS = {
+    "publication", "publication_slug", "number", "title", "date", "sections", "editor_note",
+    "cover_image",
+}
+ARTICLE_KEYS = {
+    "title", "section", "authors", "author_note", "source", "subtitle", "summary", "tags",
+    "lead_image",
+}
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class BundleProblem:
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}"
+
+
+class BundleError(Exception):
+    """The bundle can't be imported; ``problems`` lists every reason, one per place."""
+
+    def __init__(self, problems: list[BundleProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class BundleImage:
+    path: str  # relative to the bundle, POSIX
+    data: bytes
+    sha256: str
+
+
+@dataclass
+class ParsedArticle:
+    key: str
+    file: str
+    title: str
+    section: str
+    authors: list[str]
+    author_note: str
+    source: str
+    subtitle: str
+    summary: str
+    tags: list[str]
+    lead_image: BundleImage | None
+    tokens: list = field(repr=False, default_factory=list)
+    images: list[tuple[object, BundleImage]] = field(repr=False, default_factory=list)
+
+
+@dataclass
+class ParsedBundle:
+    publication: str
+    publication_slug: str
+    number: int
+    title: str
+    date: dt.date | None
+    sections: list[str]
+    editor_note_html: str
+    cover_image: BundleImage | None
+    articles: list[ParsedArticle]
+
+
+@dataclass
+class ImportResult:
+    issue: Issue | None
+    created: list[str]
+    updated: list[str]
+    untouched: list[str]
+    dry_run: bool
+
+
+# --------------------------------------------------------------------------- reading
+
+class _Reader:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.problems: list[BundleProblem] = []
+        self.images: dict[str, BundleImage] = {}
+
+    def problem(self, file: str, where: str, message: str) -> None:
+        self.problems.append(BundleProblem(file, where, message))
+
+    # values -------------------------------------------------------------------------------
+    def text(self, file: str, data: dict, key: str, *, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem(file, key, "required key is missing")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(file, key, f"must be text, not {type(value).__name__}")
+            return ""
+        return str(value).strip()
+
+    def text_list(self, file: str, data: dict, key: str) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(file, key, "must be a list, e.g. [张三, 李四]")
+            return []
+        items: list[str] = []
+        for index, item in enumerate(value, start=1):
+            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+                self.problem(file, key, f"item {index} must be non-empty text")
+            else:
+                items.append(str(item).strip())
+        return items
+
+    def image(self, file: str, where: str, raw: str) -> BundleImage | None:
+        """Resolve an image path inside the bundle, read it and have Pillow decode it."""
+        ref = unquote(raw.strip())
+        if not ref:
+            self.problem(file, where, "image path is empty")
+            return None
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", ref) or ref.startswith("//"):
+            self.problem(file, where, f"image {raw!r} is a URL; only files inside the bundle are allowed")
+            return None
+        if ref.startswith(("/", "\\")) or PurePosixPath(ref).is_absolute():
+            self.problem(file, where, f"image path {raw!r} is absolute; give it relative to the bundle")
+            return None
+        target = (self.root / ref).resolve()
+        if not target.is_relative_to(self.root):
+            self.problem(file, where, f"image path {raw!r} leaves the bundle folder")
+            return None
+        rel = target.relative_to(self.root).as_posix()
+        if rel in self.images:
+            return self.images[rel]
+        if not target.is_file():
+            self.problem(file, where, f"image {raw!r} does not exist in the bundle")
+            return None
+        size = target.stat().st_size
+        if size > settings.BULLETIN_IMAGE_MAX_BYTES:
+            self.problem(file, where, f"image {rel}: file is {size / 1048576:.1f} MB; the limit is "
+                                      f"{settings.BULLETIN_IMAGE_MAX_BYTES / 1048576:.0f} MB")
+            return None
+        data = target.read_bytes()
+        try:
+            inspect_image(data)
+        except ImageRejected as exc:
+            self.problem(file, where, f"image {rel}: {exc}")
+            return None
+        image = BundleImage(rel, data, hashlib.sha256(data).hexdigest())
+        self.images[rel] = image
+        return image
+
+    # files --------------------------------------------------------------------------------
+    def load_yaml(self, file: str, text: str, first_line: int = 1) -> dict | None:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            line = (mark.line + first_line) if mark else first_line
+            self.problem(file, f"line {line}", f"malformed YAML: {exc.problem or exc}")
+            return None
+        except yaml.YAMLError as exc:
+            self.problem(file, f"line {first_line}", f"malformed YAML: {exc}")
+            return None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.problem(file, f"line {first_line}", "must be a mapping of keys to values")
+            return None
+        return data
+
+    def unknown_keys(self, file: str, data: dict, allowed: set[str]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(file, str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def read_issue(self) -> dict | None:
+        path = self.root / "issue.yaml"
+        if not path.is_file():
+            self.problem("issue.yaml", "file", "missing: a bundle needs issue.yaml at its top")
+            return None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem("issue.yaml", "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return None
+        data = self.load_yaml("issue.yaml", text)
+        if data is None:
+            return None
+        self.unknown_keys("issue.yaml", data, ISSUE_KEYS)
+        result: dict = {}
+        result["publication"] = self.text("issue.yaml", data, "publication", required=True)
+        slug = self.text("issue.yaml", data, "publication_slug", required=True)
+        if slug and not SLUG_RE.match(slug):
+            self.problem("issue.yaml", "publication_slug",
+                         f"{slug!r} must be lowercase ASCII letters, digits and hyphens")
+        result["publication_slug"] = slug
+        number = data.get("number")
+        if number is None:
+            self.problem("issue.yaml", "number", "required key is missing")
+        elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            self.problem("issue.yaml", "number", f"must be a positive whole number, not {number!r}")
+            number = None
+        result["number"] = number
+        result["title"] = self.text("issue.yaml", data, "title")
+        date = data.get("date")
+        if isinstance(date, str):
+            try:
+                date = dt.date.fromisoformat(date.strip())
+            except ValueError:
+                self.problem("issue.yaml", "date", f"{date!r} is not a date like 2024-06-30")
+                date = None
+        elif isinstance(date, dt.datetime):
+            date = date.date()
+        elif date is not None and not isinstance(date, dt.date):
+            self.problem("issue.yaml", "date", f"{date!r} is not a date like 2024-06-30")
+            date = None
+        result["date"] = date
+        sections = data.get("sections")
+        if sections is None:
+            self.problem("issue.yaml", "sections", "required key is missing")
+            sections = []
+        elif not isinstance(sections, list) or not sections:
+            self.problem("issue.yaml", "sections", "must be a non-empty list of section names")
+            sections = []
+        else:
+            names = self.text_list("issue.yaml", data, "sections")
+            duplicates = sorted({n for n in names if names.count(n) > 1})
+            if duplicates:
+                self.problem("issue.yaml", "sections", f"listed twice: {', '.join(duplicates)}")
+            sections = names
+        result["sections"] = sections
+        note = self.text("issue.yaml", data, "editor_note")
+        result["editor_note_html"] = ""
+        if note:
+            self.hostile("issue.yaml", "editor_note", note)
+            result["editor_note_html"] = markdown_to_html(note)
+        cover = self.text("issue.yaml", data, "cover_image")
+        result["cover_image"] = self.image("issue.yaml", "cover_image", cover) if cover else None
+        return result
+
+    def hostile(self, file: str, where: str, source_html: str) -> None:
+        for message in find_hostile_markup(source_html):
+            self.problem(file, where, message)
+
+    def read_article(self, path: Path, sections: list[str]) -> ParsedArticle | None:
+        rel = path.relative_to(self.root).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(rel, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return None
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        lines = text.split("\n")
+        if not lines or lines[0].strip() != "---":
+            self.problem(rel, "line 1", "must start with YAML front matter between two '---' lines")
+            return None
+        try:
+            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        except StopIteration:
+            self.problem(rel, "line 1", "front matter is not closed by a '---' line")
+            return None
+        meta = self.load_yaml(rel, "\n".join(lines[1:end]), first_line=2)
+        if meta is None:
+            return None
+        self.unknown_keys(rel, meta, ARTICLE_KEYS)
+        title = self.text(rel, meta, "title", required=True)
+        section = self.text(rel, meta, "section", required=True)
+        if section and sections and section not in sections:
+            self.problem(rel, "section",
+                         f"{section!r} is not one of the issue's sections ({'、'.join(sections)})")
+        lead_raw = self.text(rel, meta, "lead_image")
+        article = ParsedArticle(
+            key=path.stem,
+            file=rel,
+            title=title,
+            section=section,
+            authors=self.text_list(rel, meta, "authors"),
+            author_note=self.text(rel, meta, "author_note"),
+            source=self.text(rel, meta, "source"),
+            subtitle=self.text(rel, meta, "subtitle"),
+            summary=self.text(rel, meta, "summary"),
+            tags=self.text_list(rel, meta, "tags"),
+            lead_image=self.image(rel, "lead_image", lead_raw) if lead_raw else None,
+        )
+        body_offset = end + 1  # lines before the body
+        body = "\n".join(lines[end + 1:])
+        tokens = parse_markdown(body)
+        for token in tokens:
+            line = f"line {token.map[0] + 1 + body_offset}" if token.map else "body"
+            if token.type == "html_block":
+                self.hostile(rel, line, token.content)
+            elif token.type == "inline":
+                for child in token.children or []:
+                    if child.type == "html_inline":
+                        self.hostile(rel, line, child.content)
+        for ref in markdown_images(tokens):
+            image = self.image(rel, f"line {ref.line + body_offset}", ref.src)
+            if image is not None:
+                article.images.append((ref.token, image))
+        article.tokens = tokens
+        return article
+
+    def read(self) -> ParsedBundle:
+        if not self.root.is_dir():
+            raise BundleError([BundleProblem(str(self.root), "folder", "is not a folder")])
+        issue = self.read_issue()
+        sections = issue["sections"] if issue else []
+        articles_dir = self.root / "articles"
+        articles: list[ParsedArticle] = []
+        if not articles_dir.is_dir():
+            self.problem("articles/", "folder", "missing: a bundle keeps its articles in articles/")
+        else:
+            for path in sorted(articles_dir.iterdir(), key=lambda p: p.name):
+                if path.name.startswith("."):
+                    continue
+                rel = path.relative_to(self.root).as_posix()
+                if path.suffix != ".md" or not path.is_file():
+                    self.problem(rel, "file", "not a Markdown (.md) article file")
+                    continue
+                parsed = self.read_article(path, sections)
+                if parsed is not None:
+                    articles.append(parsed)
+            if not articles and not self.problems:
+                self.problem("articles/", "folder", "holds no articles")
+        if self.problems or issue is None:
+            raise BundleError(self.problems)
+        order = {name: index for index, name in enumerate(sections)}
+        articles.sort(key=lambda a: (order[a.section], a.file))
+        return ParsedBundle(articles=articles, **issue)
+
+
+def bundle_read(directory: Path | str) -> ParsedBundle:
+    """Parse and validate a bundle without writing anything; raises ``BundleError``."""
+    return _Reader(Path(directory)).read()
+
+
+# --------------------------------------------------------------------------- importing
+
+def _header_from_title(title: str, number: int) -> str:
+    """``《大连数字贸易》季刊第 9 期`` → ``《大连数字贸易》季刊第 {number} 期`` for the next issues."""
+    if title and re.search(rf"(?<!\d){number}(?!\d)", title):
+        return re.sub(rf"(?<!\d){number}(?!\d)", "{number}", title, count=1)
+    return ""
+
+
+def _sync_sections(publication: Publication, names: list[str]) -> dict[str, Section]:
+    existing = {s.name: s for s in publication.sections.all()}
+    ordered = [existing.get(name) or Section(publication=publication, name=name) for name in names]
+    others = [s for s in existing.values() if s.name not in set(names)]
+    others.sort(key=lambda s: (s.position, s.pk))
+    for position, section in enumerate(ordered + others):
+        if section.pk is None or section.position != position:
+            section.position = position
+            section.save()
+    return {s.name: s for s in ordered}
+
+
+def _match_articles(issue: Issue, parsed: list[ParsedArticle]) -> dict[str, Article]:
+    existing = list(issue.articles.all())
+    by_key = {a.bundle_key: a for a in existing if a.bundle_key}
+    by_slug = {a.slug: a for a in existing}
+    matched: dict[str, Article] = {}
+    used: set[int] = set()
+    for item in parsed:
+        article = by_key.get(item.key) or by_slug.get(slug_from_filename(item.key))
+        if article is not None and article.pk not in used:
+            matched[item.key] = article
+            used.add(article.pk)
+    return matched
+
+
+def _import(bundle: ParsedBundle, *, user, state: str, publish: bool,
+            written: list[str]) -> ImportResult:
+    publication, created_pub = Publication.objects.get_or_create(
+        slug=bundle.publication_slug,
+        defaults={
+            "name": bundle.publication,
+            "running_header": _header_from_title(bundle.title, bundle.number),
+        },
+    )
+    if not created_pub and publication.name != bundle.publication:
+        publication.name = bundle.publication
+        publication.save(update_fields=["name"])
+    sections = _sync_sections(publication, bundle.sections)
+
+    assets: dict[str, Asset] = {}
+
+    def asset_for(image: BundleImage) -> Asset:
+        if image.path not in assets:
+            assets[image.path] = asset_store(
+                data=image.data, original_name=PurePosixPath(image.path).name, user=user,
+                written=written,
+            )
+        return assets[image.path]
+
+    issue, _created = Issue.objects.select_for_update().get_or_create(
+        publication=publication, number=bundle.number
+    )
+    issue.title = bundle.title
+    issue.cover_date = bundle.date
+    issue.editor_note = bundle.editor_note_html
+    issue.cover_image = asset_for(bundle.cover_image) if bundle.cover_image else None
+    if publish:
+        issue.status = IssueStatus.PUBLISHED
+    issue.save()
+
+    matched = _match_articles(issue, bundle.articles)
+    result = ImportResult(issue, [], [], [], dry_run=False)
+    ordered: list[Article] = []
+    for index, item in enumerate(bundle.articles):
+        for token, image in item.images:
+            token.attrSet("src", asset_for(image).file.url)
+        body = sanitize_html(render_markdown(item.tokens))
+        article = matched.get(item.key)
+        if article is None:
+            article = Article(
+                issue=issue, position=2_000_000 + index, state=state, created_by=user,
+                slug=article_slug_for(item.title, preferred=slug_from_filename(item.key)),
+            )
+            result.created.append(item.file)
+        else:
+            result.updated.append(item.file)
+        article.section = sections[item.section]
+        article.bundle_key = item.key
+        article.title = item.title
+        article.subtitle = item.subtitle
+        article.summary = item.summary
+        article.source = item.source
+        article.body = body
+        article.lead_image = asset_for(item.lead_image) if item.lead_image else None
+        article.updated_by = user
+        article.save()
+        article.tags.set(item.tags, clear=True)
+        article.credits.all().delete()
+        for position, name in enumerate(item.authors):
+            contributor = (
+                Contributor.objects.filter(name=name).order_by("pk").first()
+                or Contributor.objects.create(name=name, affiliation=item.author_note)
+            )
+            ArticleContributor.objects.create(
+                article=article, contributor=contributor, position=position, note=item.author_note
+            )
+        ordered.append(article)
+    issue_set_article_order(issue=issue, articles=ordered)
+    result.untouched = [a.title for a in issue.articles.exclude(pk__in=[a.pk for a in ordered])]
+    return result
+
+
+def bundle_import(*, directory: Path | str, user=None, dry_run: bool = False,
+                  state: str = ArticleState.APPROVED, publish: bool = False) -> ImportResult:
+    """Import (or re-import) a bundle, all or nothing. Raises ``BundleError`` listing problems."""
+    bundle = bundle_read(directory)
+    if dry_run:
+        return ImportResult(None, [a.file for a in bundle.articles], [], [], dry_run=True)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return _import(bundle, user=user, state=state, publish=publish, written=written)
+    except BaseException:
+        remove_files(written)
+        raise
+
+
+# --------------------------------------------------------------------------- exporting
+
+class _LiteralDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+_LiteralDumper.add_representer(str, _represent_str)
+_LiteralDumper.add_representer(dict, _represent_dict)
+_LiteralDumper.add_representer(list, _represent_list)
+
+
+def _dump_yaml(data: dict) -> str:
+    return yaml.dump(data, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False,
+                     width=1_000_000)
+
+
+def _safe_filename(name: str) -> str:
+    name = re.sub(r"[\x00-\x1f/\\:*?\"<>|]+", "-", name).strip(" .-") or "image"
+    return name[:120]
+
+
+class _ImageNames:
+    """Bundle paths for stored images: the original names, made unique in first-use order."""
+
+    def __init__(self) -> None:
+        self.by_asset: dict[int, str] = {}
+        self.used: set[str] = set()
+
+    def path_for(self, asset: Asset) -> str:
+        if asset.pk not in self.by_asset:
+            base = _safe_filename(asset.original_name)
+            stem, dot, ext = base.rpartition(".")
+            if not dot:
+                stem, ext = base, asset.file.name.rsplit(".", 1)[-1]
+            candidate, counter = f"{stem}.{ext}", 1
+            while candidate.lower() in self.used:
+                counter += 1
+                candidate = f"{stem}-{counter}.{ext}"
+            self.used.add(candidate.lower())
+            self.by_asset[asset.pk] = f"images/{candidate}"
+        return self.by_asset[asset.pk]
+
+
+def _issue_articles(issue: Issue) -> list[Article]:
+    articles = list(
+        issue.articles.select_related("section", "lead_image")
+        .prefetch_related("credits__contributor", "tags")
+    )
+    articles.sort(key=lambda a: (a.section.position, a.position, a.pk))
+    return articles
+
+
+def bundle_export(*, issue: Issue, directory: Path | str) -> list[str]:
+    """Write ``issue`` as a bundle into ``directory`` (which must not exist or be empty)."""
+    target = Path(directory)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise BundleError([BundleProblem(str(target), "folder", "exists and is not empty")])
+    articles = _issue_articles(issue)
+    names = _ImageNames()
+    files: dict[str, bytes] = {}
+    media_url = settings.MEDIA_URL
+    assets_by_name = {}
+
+    def copy_asset(asset: Asset) -> str:
+        path = names.path_for(asset)
+        if path not in files:
+            with asset.file.open("rb") as handle:
+                files[path] = handle.read()
+        return path
+
+    def body_image(src: str) -> str:
+        if src.startswith(media_url):
+            name = src[len(media_url):]
+            if name not in assets_by_name:
+                assets_by_name[name] = Asset.objects.filter(file=name).first()
+            if assets_by_name[name] is not None:
+                return copy_asset(assets_by_name[name])
+        return src
+
+    publication = issue.publication
+    section_names = list(publication.sections.values_list("name", flat=True))
+    meta: dict = {
+        "publication": publication.name,
+        "publication_slug": publication.slug,
+        "number": issue.number,
+    }
+    if issue.title:
+        meta["title"] = issue.title
+    if issue.cover_date:
+        meta["date"] = issue.cover_date
+    meta["sections"] = section_names
+    if issue.editor_note:
+        meta["editor_note"] = html_to_markdown(issue.editor_note).rstrip("\n")
+    if issue.cover_image:
+        meta["cover_image"] = copy_asset(issue.cover_image)
+    files["issue.yaml"] = _dump_yaml(meta).encode()
+
+    width = max(2, len(str(len(articles))))
+    for index, article in enumerate(articles, start=1):
+        front: dict = {"title": article.title, "section": article.section.name}
+        credits = list(article.credits.all())
+        if credits:
+            front["authors"] = [c.contributor.name for c in credits]
+            notes = list(dict.fromkeys(c.note for c in credits if c.note))
+            if notes:
+                front["author_note"] = "；".join(notes)
+        for key in ("source", "subtitle", "summary"):
+            if getattr(article, key):
+                front[key] = getattr(article, key)
+        tags = sorted(t.name for t in article.tags.all())
+        if tags:
+            front["tags"] = tags
+        if article.lead_image:
+            front["lead_image"] = copy_asset(article.lead_image)
+        body = html_to_markdown(article.body, image_src=body_image)
+        text = "---\n" + _dump_yaml(front) + "---\n" + ("\n" + body if body else "")
+        files[f"articles/{index:0{width}d}-{article.slug}.md"] = text.encode()
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".bundle-", dir=target.parent))
+    try:
+        for rel, data in files.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        (staging / "articles").mkdir(exist_ok=True)
+        if target.exists():
+            target.rmdir()
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(files)

@@ -101,6 +101,8 @@ BULLETIN_IMAGE_MAX_BYTES = env.int("BULLETIN_IMAGE_MAX_BYTES", default=10 * 1024
 # Well below Pillow's decompression-bomb limit (~89 Mpx): 40 megapixels is a 300-dpi A3 scan.
 BULLETIN_IMAGE_MAX_PIXELS = env.int("BULLETIN_IMAGE_MAX_PIXELS", default=40_000_000)
 BULLETIN_RENDER_TIMEOUT = env.int("BULLETIN_RENDER_TIMEOUT", default=300)
+# The site's public address, for links in e-mails (invitations, announcements).
+BULLETIN_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGIN_URL = "admin:login"
 

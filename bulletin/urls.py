@@ -1,6 +1,5 @@
 """Project URL map: each app owns its own URLs."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,6 +7,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset doubles as "set your password" for invited members.
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(
         html_email_template_name=None), name="password_reset"),
@@ -19,8 +21,3 @@ urlpatterns = [
          name="password_reset_complete"),
     path("", include("publishing.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

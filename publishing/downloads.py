@@ -58,10 +58,10 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     return start, end
 
 
-def file_response(request: HttpRequest, path: Path, *, filename: str,
+def file_response(request: HttpRequest, path: Path, *, filename: str | None,
                   content_type: str, private: bool) -> HttpResponse:
-    """Stream ``path`` as an attachment named ``filename`` (RFC 6266 ``filename*`` for
-    non-ASCII names), answering conditional and Range requests."""
+    """Stream ``path``, as an attachment named ``filename`` if given (RFC 6266 ``filename*``
+    for non-ASCII names) or inline, answering conditional and Range requests."""
     stat = path.stat()
     etag = _etag(stat)
     last_modified = http_date(stat.st_mtime)
@@ -90,14 +90,16 @@ def file_response(request: HttpRequest, path: Path, *, filename: str,
     if wanted:
         start, end = wanted
         response = FileResponse(
-            _RangeFile(path, start, end - start + 1), as_attachment=True, filename=filename,
+            _RangeFile(path, start, end - start + 1), as_attachment=bool(filename),
+            filename=filename or "",
             content_type=content_type, status=206,
         )
         response["Content-Range"] = f"bytes {start}-{end}/{stat.st_size}"
         response["Content-Length"] = str(end - start + 1)
     else:
         response = FileResponse(
-            path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+            path.open("rb"), as_attachment=bool(filename), filename=filename or "",
+            content_type=content_type,
         )
         response["Content-Length"] = str(stat.st_size)
     response.block_size = CHUNK

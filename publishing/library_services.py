@@ -6,7 +6,11 @@ import csv
 import datetime as dt
 import io
 import logging
+import os
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -302,3 +306,25 @@ def search_index_issue(*, issue: Issue) -> int:
     ]
     SearchEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def issue_cover_thumbnail(*, issue: Issue, pdf_path: Path, width: int = 360) -> Path | None:
+    """PNG of the PDF's first page, made once per PDF (poppler's pdftoppm) and kept beside it."""
+    if not pdf_path.is_file():
+        return None
+    target = pdf_path.with_name("cover-thumbnail.png")
+    if target.is_file() and target.stat().st_mtime_ns >= pdf_path.stat().st_mtime_ns:
+        return target
+    with tempfile.TemporaryDirectory(dir=pdf_path.parent) as tmp:
+        stem = Path(tmp) / "thumb"
+        try:
+            subprocess.run(
+                ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
+                 "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf_path), str(stem)],
+                check=True, capture_output=True, timeout=60,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("cover thumbnail of %s failed: %s", issue, exc)
+            return None
+        os.replace(stem.with_suffix(".png"), target)
+    return target

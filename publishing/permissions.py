@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import rules
+from django.db.models import Q
 from django.utils import timezone
 
-from editorial.models import Issue, IssueStatus
+from editorial.models import ArticleState, Issue, IssueStatus
 from publishing.models import AccessLevel, IssueAccess, Membership
 
 EDITOR_GROUP = "编辑"
@@ -74,3 +75,20 @@ def user_can_read_issue(user, issue: Issue, *, today: dt.date | None = None) -> 
 
 def user_can_manage_members(user) -> bool:
     return user_is_editor(user)
+
+
+def user_can_view_asset(user, asset) -> bool:
+    """A stored image: editors always; covers and lead images of published issues for anyone;
+    images inside article bodies only for those who may read that issue. Drafts' images stay
+    private even when someone guesses their (random) file name."""
+    if user_is_editor(user):
+        return True
+    published = Issue.objects.filter(status=IssueStatus.PUBLISHED)
+    if published.filter(
+        Q(cover_image=asset) | Q(articles__lead_image=asset, articles__state=ArticleState.APPROVED)
+    ).exists():
+        return True
+    issues = published.filter(
+        articles__state=ArticleState.APPROVED, articles__body__contains=asset.file.url
+    ).select_related("access").distinct()
+    return any(user_can_read_issue(user, issue) for issue in issues)

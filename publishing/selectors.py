@@ -12,7 +12,8 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils.html import escape
 
 from editorial.models import Article, ArticleContributor, ArticleState, Issue, IssueStatus
-from publishing.models import Download, SearchEntry
+from publishing import permissions
+from publishing.models import AccessLevel, Download, Membership, SearchEntry
 
 
 def issue_list_published() -> QuerySet[Issue]:
@@ -139,3 +140,58 @@ def issue_download_counts(issue: Issue) -> dict[str, int]:
         "total": downloads.count(),
         "members": downloads.exclude(user=None).values("user").distinct().count(),
     }
+
+
+def issue_pdf_filename(issue: Issue) -> str:
+    """``《大连数字贸易》第9期.pdf``: what a member sees in their downloads folder."""
+    return f"《{issue.publication.name}》第{issue.number}期.pdf"
+
+
+def issue_page_context(*, issue: Issue, user) -> dict:
+    """Everything the issue page shows; the query count does not grow with the articles."""
+    can_read = permissions.user_can_read_issue(user, issue)
+    is_editor = permissions.user_is_editor(user)
+    articles = issue_articles_for_print(issue)
+    context = {
+        "issue": issue,
+        "articles": articles,
+        # Part of the cache key of the contents fragment: any article change shows at once.
+        "contents_version": max([issue.updated_at, *(a.updated_at for a in articles)]).timestamp(),
+        "can_read": can_read,
+        "expired_on": None if can_read else permissions.user_membership_expired_on(user),
+        "has_pdf": issue_pdf_path(issue).is_file(),
+        "access": permissions.issue_access(issue),
+        "access_levels": AccessLevel.choices,
+        "is_editor": is_editor,
+    }
+    if is_editor:
+        context["downloads"] = issue_download_counts(issue)
+    return context
+
+
+def article_page_context(*, issue: Issue, slug: str, user) -> dict | None:
+    articles = issue_articles_for_print(issue)
+    index = next((i for i, a in enumerate(articles) if a.slug == slug), None)
+    if index is None:
+        return None
+    can_read = permissions.user_can_read_issue(user, issue)
+    return {
+        "issue": issue,
+        "article": articles[index],
+        "previous": articles[index - 1] if index else None,
+        "next": articles[index + 1] if index + 1 < len(articles) else None,
+        "can_read": can_read,
+        "expired_on": None if can_read else permissions.user_membership_expired_on(user),
+    }
+
+
+def article_search_for(*, user, query: str) -> list[SearchHit]:
+    """Search only what this user may read: members-only issues stay out of anonymous results."""
+    readable = [i.pk for i in issue_list_published().select_related("access")
+                if permissions.user_can_read_issue(user, i)]
+    return article_search(query=query, readable_issue_ids=readable)
+
+
+def member_list_context() -> dict:
+    memberships = Membership.objects.select_related("user").order_by("-created_at")
+    return {"memberships": memberships[:200], "member_count": memberships.count()}

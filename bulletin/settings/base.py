@@ -104,7 +104,7 @@ BULLETIN_RENDER_TIMEOUT = env.int("BULLETIN_RENDER_TIMEOUT", default=300)
 # The site's public address, for links in e-mails (invitations, announcements).
 BULLETIN_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

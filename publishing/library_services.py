@@ -30,7 +30,14 @@ from django.utils.translation import gettext as _
 
 from editorial.models import Issue
 from editorial.richtext import plain_text
-from publishing.models import AccessLevel, Download, IssueAccess, Membership, SearchEntry
+from publishing.models import (
+    AccessLevel,
+    Announcement,
+    Download,
+    IssueAccess,
+    Membership,
+    SearchEntry,
+)
 from publishing.selectors import issue_articles_for_print
 
 logger = logging.getLogger(__name__)
@@ -328,3 +335,37 @@ def issue_cover_thumbnail(*, issue: Issue, pdf_path: Path, width: int = 360) -> 
             return None
         os.replace(stem.with_suffix(".png"), target)
     return target
+
+
+def issue_announce(*, issue: Issue) -> int:
+    """E-mail every active member that ``issue`` is out, once: a second call (another worker,
+    a re-run) finds the announcement row and sends nothing. Returns the number sent."""
+    with transaction.atomic():
+        announcement, created = Announcement.objects.select_for_update().get_or_create(issue=issue)
+        if not created:
+            return 0
+    today = timezone.localdate()
+    recipients = list(
+        Membership.objects.filter(user__is_active=True)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    context = {
+        "issue": issue,
+        "articles": issue_articles_for_print(issue),
+        "link": settings.BULLETIN_SITE_URL.rstrip("/") + issue.get_absolute_url(),
+    }
+    with translation.override("zh-hans"):
+        subject = render_to_string("publishing/email/announcement_subject.txt", context).strip()
+        body = render_to_string("publishing/email/announcement.txt", context)
+    sent = 0
+    with get_connection() as connection:
+        for start in range(0, len(recipients), MAIL_BATCH):
+            batch = recipients[start:start + MAIL_BATCH]
+            messages = [EmailMultiAlternatives(subject, body, to=[email], connection=connection)
+                        for email in batch]
+            sent += connection.send_messages(messages) or 0
+            Announcement.objects.filter(pk=announcement.pk).update(recipients=start + len(batch))
+    Announcement.objects.filter(pk=announcement.pk).update(sent_at=timezone.now(), recipients=sent)
+    return sent

@@ -149,3 +149,21 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Announcement(models.Model):
+    """The e-mail telling members an issue is out. One row per issue: it is sent once."""
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, related_name="announcement", verbose_name=_("期刊")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送完成时间"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("收件人数"), default=0)
+
+    class Meta:
+        verbose_name = _("出版通知")
+        verbose_name_plural = _("出版通知")
+
+    def __str__(self) -> str:
+        return f"{self.issue} ({self.recipients})"

@@ -106,3 +106,21 @@ def test_expired_membership_is_not_membership_and_says_when():
                             send_invitation=False)
     assert not user_is_member(membership.user)
     assert user_membership_expired_on(membership.user) == dt.date(2020, 6, 30)
+
+
+def test_issue_announcement_goes_to_active_members_once(django_capture_on_commit_callbacks):
+    from editorial.models import IssueStatus
+    from publishing.library_services import issue_announce
+    from tests.factories import ArticleFactory, IssueFactory
+
+    issue = IssueFactory(status=IssueStatus.PUBLISHED)
+    ArticleFactory(issue=issue, title="塑造数字贸易发展新优势")
+    for n in range(3):
+        member_add(name=f"会员{n}", email=f"m{n}@example.cn", send_invitation=False)
+    member_add(name="过期", email="old@example.cn", expires_on=dt.date(2020, 1, 1),
+               send_invitation=False)
+    assert issue_announce(issue=issue) == 3
+    assert issue_announce(issue=issue) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == ["m0@example.cn", "m1@example.cn", "m2@example.cn"]
+    assert "塑造数字贸易发展新优势" in mail.outbox[0].body
+    assert issue.get_absolute_url() in mail.outbox[0].body

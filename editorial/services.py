@@ -132,3 +132,28 @@ def issue_remove_article(*, issue: Issue, article: Article) -> None:
     Article.objects.filter(pk=article.pk, issue=issue).update(issue=None, position=0)
     issue_set_article_order(issue=issue, articles=list(issue.articles.order_by("position")))
     Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def issue_create(*, publication, number: int, title: str = "", cover_date=None) -> Issue:
+    """A new issue in planning. The number must be free in the publication."""
+    if Issue.objects.filter(publication=publication, number=number).exists():
+        raise AssemblyError(f"issue {number} of {publication} already exists")
+    return Issue.objects.create(publication=publication, number=number, title=title,
+                                cover_date=cover_date)
+
+
+@transaction.atomic
+def issue_update(*, issue: Issue, title: str, cover_date, editor_note_html: str,
+                 cover_image: Asset | None = None) -> Issue:
+    """Edit an issue's front matter; the editor's note is sanitised whatever produced it."""
+    from editorial.richtext import sanitize_html
+
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    issue.title = title
+    issue.cover_date = cover_date
+    issue.editor_note = sanitize_html(editor_note_html)
+    if cover_image is not None:
+        issue.cover_image = cover_image
+    issue.save()
+    return issue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +21,16 @@ from django.utils.translation import gettext as _
 from editorial.models import Article, ArticleContributor, ArticleState, Issue, IssueStatus
 from editorial.selectors import articles_in_issue_order
 from publishing import permissions
-from publishing.models import AccessLevel, Download, Edition, Membership, SearchEntry
+from publishing.models import (
+    AccessLevel,
+    Download,
+    Edition,
+    Membership,
+    Proof,
+    ProofStatus,
+    Release,
+    SearchEntry,
+)
 
 
 def issue_list_published() -> QuerySet[Issue]:
@@ -179,6 +189,7 @@ def issue_page_context(*, issue: Issue, user) -> dict:
         "can_read": can_read,
         "expired_on": None if can_read else permissions.user_membership_expired_on(user),
         "has_pdf": issue_published_pdf(issue) is not None,
+        "has_html": issue_edition_html_file(issue, "index.html") is not None,
         "editions": list(issue.editions.order_by("-version")),
         "access": permissions.issue_access(issue),
         "access_levels": AccessLevel.choices,
@@ -299,23 +310,129 @@ def issues_overdue(*, now: datetime | None = None) -> list[Issue]:
     )
 
 
-def issue_html_dir(issue: Issue) -> Path:
-    """The HTML edition folder of ``issue`` (index.html, article pages, images)."""
-    return issue_edition_dir(issue) / "html"
-
-
-def issue_edition_file(issue: Issue, relative_path: str) -> Path | None:
-    """A file of the issue's HTML edition by its path in the folder, or None.
+def issue_edition_html_file(issue: Issue, relative_path: str) -> Path | None:
+    """A file of the current edition's HTML folder by its path there, or None.
 
     Only plain paths inside the folder: no ``..``, no hidden names, nothing a symlink leads
     out to.
     """
+    edition = issue_current_edition(issue)
+    if edition is None:
+        return None
     parts = (relative_path or "index.html").split("/")
     if any(part in {"", ".", ".."} or part.startswith(".") or "\\" in part or "\x00" in part
            for part in parts):
         return None
-    root = issue_html_dir(issue).resolve()
+    root = edition.html_path.resolve()
     path = root.joinpath(*parts).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         return None
     return path
+
+
+def edition_file_content_type(path: Path) -> str:
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return content_type + "; charset=utf-8" if content_type.startswith("text/") else content_type
+
+
+# --------------------------------------------------------------------------- planning board
+
+
+def board_list_context() -> dict:
+    issues = Issue.objects.select_related("publication", "release").order_by(
+        "publication__name", "-number")
+    in_production = [i for i in issues if i.status != IssueStatus.PUBLISHED]
+    published = [i for i in issues if i.status == IssueStatus.PUBLISHED][:20]
+    return {"in_production": in_production, "published": published}
+
+
+def board_issue_context(*, issue: Issue) -> dict:
+    articles = issue_articles_for_print(issue)
+    sections: list[tuple[object, list[Article]]] = []
+    for article in articles:
+        if not sections or sections[-1][0] != article.section:
+            sections.append((article.section, []))
+        sections[-1][1].append(article)
+    used = {s.pk for s, _a in sections}
+    empty_sections = [s for s in issue.publication.sections.all() if s.pk not in used]
+    available = (
+        Article.objects.filter(issue__isnull=True, state=ArticleState.APPROVED,
+                               section__publication=issue.publication)
+        .select_related("section").order_by("section__position", "title")
+    )
+    release = Release.objects.filter(issue=issue).first()
+    proof = issue.proofs.order_by("-created_at").first()
+    content_hash = issue_content_hash(issue)
+    return {
+        "issue": issue,
+        "sections": sections,
+        "empty_sections": empty_sections,
+        "available": available,
+        "readiness": issue_readiness(issue),
+        "release": release,
+        "proof": proof,
+        "proof_pages": proof_pages(proof),
+        "proof_is_current": bool(proof and proof.content_hash == content_hash),
+        "content_hash": content_hash,
+        "editions": list(issue.editions.order_by("-version")),
+        "events": list(issue.events.select_related("actor")[:50]),
+        "downloads": issue_download_counts(issue),
+    }
+
+
+def layout_with_move(*, issue: Issue, article_id: int, direction: str) -> list | None:
+    """The issue's layout with one article moved up or down; at a section's edge it crosses
+    into the neighbouring section, so a keyboard can do everything a mouse drag can."""
+    articles = issue_articles_for_print(issue)
+    layout: list[tuple[int, list[int]]] = []
+    for article in articles:
+        if not layout or layout[-1][0] != article.section_id:
+            layout.append((article.section_id, []))
+        layout[-1][1].append(article.pk)
+    for s_index, (_section_id, pks) in enumerate(layout):
+        if article_id not in pks:
+            continue
+        i = pks.index(article_id)
+        if direction == "up":
+            if i > 0:
+                pks[i - 1], pks[i] = pks[i], pks[i - 1]
+            elif s_index > 0:
+                pks.pop(i)
+                layout[s_index - 1][1].append(article_id)
+        elif direction == "down":
+            if i < len(pks) - 1:
+                pks[i + 1], pks[i] = pks[i], pks[i + 1]
+            elif s_index < len(layout) - 1:
+                pks.pop(i)
+                layout[s_index + 1][1].insert(0, article_id)
+        else:
+            return None
+        return [(s, p) for s, p in layout if p]
+    return None
+
+
+def proof_pages(proof: Proof | None) -> list[str]:
+    if proof is None or proof.status != ProofStatus.READY or not proof.directory:
+        return []
+    folder = Path(settings.EDITIONS_ROOT) / proof.directory / "pages"
+    return [f"page-{n}.png" for n in range(1, proof.page_count + 1)
+            if (folder / f"page-{n}.png").is_file()]
+
+
+def proof_status(proof: Proof) -> dict:
+    return {"status": proof.status, "label": str(proof.get_status_display()),
+            "progress": proof.progress, "pages": proof.page_count, "error": proof.error}
+
+
+def proof_file(proof: Proof, name: str) -> Path | None:
+    """A proof's PDF or one of its page images, by exact name only (no paths)."""
+    if proof.status != ProofStatus.READY or not proof.directory:
+        return None
+    folder = Path(settings.EDITIONS_ROOT) / proof.directory
+    if name == "proof.pdf":
+        path = folder / name
+    elif re.fullmatch(r"page-\d{1,4}\.png", name):
+        path = folder / "pages" / name
+    else:
+        return None
+    return path if path.is_file() else None

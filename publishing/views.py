@@ -17,6 +17,9 @@ from publishing import library_services, permissions, selectors
 from publishing.downloads import file_response
 from publishing.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm
 
+# The HTML edition is our own static HTML: it needs its stylesheet and images, nothing else.
+EDITION_CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; "
+               "form-action 'none'; frame-ancestors 'self'")
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
 
@@ -55,14 +58,16 @@ def article_detail(request: HttpRequest, publication_slug: str, number: int,
     return render(request, "publishing/article_detail.html", context)
 
 
-def issue_pdf(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
+              version: int | None = None) -> HttpResponse:
     issue = _viewable_issue(request, publication_slug, number)
     if not permissions.user_can_read_issue(request.user, issue):
         return _refuse_reading(request, issue)
-    path = selectors.issue_pdf_path(issue)
-    if not path.is_file():
+    edition = selectors.issue_edition_for_download(issue, version)
+    if edition is None:
         raise Http404
-    response = file_response(request, path, filename=selectors.issue_pdf_filename(issue),
+    response = file_response(request, edition.pdf_path,
+                             filename=selectors.issue_pdf_filename(issue, edition),
                              content_type="application/pdf",
                              private=not permissions.issue_is_public(issue))
     if response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-"):
@@ -72,9 +77,8 @@ def issue_pdf(request: HttpRequest, publication_slug: str, number: int) -> HttpR
 
 def issue_cover(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
     issue = _viewable_issue(request, publication_slug, number)
-    thumbnail = library_services.issue_cover_thumbnail(
-        issue=issue, pdf_path=selectors.issue_pdf_path(issue)
-    )
+    pdf = selectors.issue_published_pdf(issue)
+    thumbnail = pdf and library_services.issue_cover_thumbnail(issue=issue, pdf_path=pdf)
     if thumbnail is None:
         raise Http404
     return file_response(request, thumbnail, filename=None, content_type="image/png",
@@ -153,3 +157,19 @@ def issue_access(request: HttpRequest, publication_slug: str, number: int) -> Ht
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     return redirect(issue.get_absolute_url())
+
+
+def issue_html(request: HttpRequest, publication_slug: str, number: int,
+               path: str = "index.html") -> HttpResponse:
+    """A file of the issue's HTML edition (index, article pages, stylesheet, images)."""
+    issue = _viewable_issue(request, publication_slug, number)
+    if not permissions.user_can_read_issue(request.user, issue):
+        return _refuse_reading(request, issue)
+    file = selectors.issue_edition_html_file(issue, path)
+    if file is None:
+        raise Http404
+    response = file_response(request, file, filename=None,
+                             content_type=selectors.edition_file_content_type(file),
+                             private=not permissions.issue_is_public(issue))
+    response["Content-Security-Policy"] = EDITION_CSP
+    return response

@@ -1,0 +1,296 @@
+"""Scheduled publishing that cannot fail silently: once, exactly what was approved, never
+half-written, never a silent miss."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from editorial.models import IssueStatus
+from publishing import release_services
+from publishing.models import Edition, EventKind, IssueEvent, Proof, ProofStatus, Release
+from publishing.release_services import (
+    edition_correct,
+    issue_publish,
+    issue_schedule,
+    issue_unschedule,
+    proof_render,
+    proof_request,
+)
+from publishing.selectors import issue_edition_root
+from publishing.tasks import publish_issue_task
+from tests.publishing.release_fixtures import make_editor, ready_issue, tree_hashes
+
+pytestmark = pytest.mark.django_db
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+                 verbosity=0)
+
+
+def schedule_soon(issue, editor, seconds: float = 1.5):
+    return issue_schedule(issue=issue, release_at=timezone.now() + dt.timedelta(seconds=seconds),
+                          actor=editor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_publishes_at_the_release_time_and_not_before():
+    # Real transactions: the database worker locks its queue with its own transactions.
+    issue, editor = ready_issue(), make_editor()
+    schedule_soon(issue, editor, seconds=2)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.SCHEDULED
+    run_worker()  # too early: the task waits for its time
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.SCHEDULED
+    time.sleep(2.2)
+    run_worker()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.PUBLISHED
+    edition = Edition.objects.get(issue=issue)
+    assert edition.version == 1 and edition.page_count >= 3
+    assert edition.pdf_path.read_bytes().startswith(b"%PDF")
+    assert (edition.html_path / "index.html").is_file()
+    kinds = list(IssueEvent.objects.filter(issue=issue).values_list("kind", flat=True))
+    assert EventKind.SCHEDULED in kinds and EventKind.PUBLISHED in kinds
+
+
+def test_rescheduling_makes_the_old_task_do_nothing(django_capture_on_commit_callbacks):
+    issue, editor = ready_issue(), make_editor()
+    first = schedule_soon(issue, editor, seconds=600)
+    old_token = str(first.token)
+    issue_schedule(issue=issue, release_at=timezone.now() + dt.timedelta(hours=2), actor=editor)
+    Release.objects.filter(issue=issue).update(release_at=timezone.now() - dt.timedelta(seconds=1))
+    assert publish_issue_task.call(issue.pk, old_token) == "stale"
+    assert not Edition.objects.exists()
+
+
+def test_unscheduling_before_the_release_time_publishes_nothing():
+    issue, editor = ready_issue(), make_editor()
+    release = schedule_soon(issue, editor, seconds=600)
+    token = str(release.token)
+    issue_unschedule(issue=issue, actor=editor)
+    assert publish_issue_task.call(issue.pk, token) == "stale"
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.PLANNING and not Edition.objects.exists()
+
+
+def test_scheduling_refuses_an_issue_that_is_not_ready():
+    issue, editor = ready_issue(), make_editor()
+    issue.cover_image = None
+    issue.save()
+    with pytest.raises(ValidationError, match="已设置封面图片"):
+        schedule_soon(issue, editor, seconds=600)
+    with pytest.raises(ValidationError, match="晚于当前时间"):
+        issue_schedule(issue=issue, release_at=timezone.now() - dt.timedelta(minutes=1),
+                       actor=editor)
+
+
+def test_only_editors_schedule():
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import UserFactory
+
+    issue = ready_issue()
+    with pytest.raises(PermissionDenied):
+        schedule_soon(issue, UserFactory(username="nobody"), seconds=600)
+
+
+def make_due(issue, editor) -> str:
+    release = schedule_soon(issue, editor, seconds=600)
+    Release.objects.filter(issue=issue).update(release_at=timezone.now() - dt.timedelta(seconds=1))
+    return str(release.token)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_render_keeps_issue_scheduled_records_error_and_mails_editors():
+    issue, editor = ready_issue(), make_editor()
+    token = make_due(issue, editor)
+    article = issue.articles.first()
+    article.body += "<p>不可打印的字：\U000f0000</p>"  # a private-use plane: no font draws it
+    article.save()
+    with pytest.raises(Exception, match="塑造"):
+        issue_publish(issue=issue, token=token)
+    run_worker()  # sends the failure e-mail task
+    issue.refresh_from_db()
+    release = Release.objects.get(issue=issue)
+    assert issue.status == IssueStatus.SCHEDULED
+    assert "塑造数字贸易发展新优势" in release.last_error
+    assert release.claimed_by == ""
+    assert not Edition.objects.exists()
+    assert tree_hashes(issue_edition_root(issue)) == {}
+    assert IssueEvent.objects.filter(issue=issue, kind=EventKind.FAILED).exists()
+    assert [m.to for m in mail.outbox] == [["editor@example.cn"]]
+    assert "出版失败" in mail.outbox[0].subject
+
+
+def test_error_after_files_are_written_but_before_commit_leaves_nothing_behind(monkeypatch):
+    issue, editor = ready_issue(), make_editor()
+    token = make_due(issue, editor)
+
+    def broken(**kwargs):
+        raise IntegrityError("simulated failure inside the publishing transaction")
+
+    monkeypatch.setattr(release_services, "issue_set_status", broken)
+    with pytest.raises(IntegrityError):
+        issue_publish(issue=issue, token=token)
+    assert not Edition.objects.exists()
+    assert not (issue_edition_root(issue) / "v1").exists()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.SCHEDULED
+    monkeypatch.undo()
+    assert issue_publish(issue=issue, token=token).reason == "published"
+
+
+def test_a_failed_correction_leaves_the_published_edition_byte_for_byte(monkeypatch):
+    issue, editor = ready_issue(), make_editor()
+    issue_publish(issue=issue, token=make_due(issue, editor))
+    before = tree_hashes(issue_edition_root(issue))
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("simulated failure while recording the new edition")
+
+    monkeypatch.setattr(release_services.Edition.objects, "create", broken)
+    with pytest.raises(IntegrityError):
+        edition_correct(issue=issue, erratum="第 3 页数据更正", actor=editor)
+    assert tree_hashes(issue_edition_root(issue)) == before
+    assert Edition.objects.get(issue=issue).superseded_at is None
+
+
+def test_correction_adds_version_two_and_keeps_version_one_downloadable(client):
+    issue, editor = ready_issue(), make_editor()
+    issue_publish(issue=issue, token=make_due(issue, editor))
+    v1 = Edition.objects.get(issue=issue)
+    v1_bytes = v1.pdf_path.read_bytes()
+    article = issue.articles.first()
+    article.title = "塑造数字贸易发展新优势（更正）"
+    article.save()
+    v2 = edition_correct(issue=issue, erratum="更正第一篇标题", actor=editor)
+    v1.refresh_from_db()
+    assert v2.version == 2 and v1.superseded_at is not None
+    assert v1.pdf_path.read_bytes() == v1_bytes
+    assert v2.erratum.endswith("更正第一篇标题")
+    client.force_login(editor)
+    kwargs = {"publication_slug": issue.publication.slug, "number": issue.number}
+    old = client.get(reverse("publishing:issue_pdf_version", kwargs={**kwargs, "version": 1}))
+    assert b"".join(old.streaming_content) == v1_bytes
+    current = client.get(reverse("publishing:issue_pdf", kwargs=kwargs))
+    assert b"".join(current.streaming_content) == v2.pdf_path.read_bytes()
+    assert "第2版" in current["Content-Disposition"] or "%E7%AC%AC2%E7%89%88" in current[
+        "Content-Disposition"]
+
+
+def test_proof_with_the_same_content_is_what_ships(django_capture_on_commit_callbacks):
+    issue, editor = ready_issue(), make_editor()
+    proof = proof_request(issue=issue, actor=editor)
+    proof = proof_render(proof=proof)
+    assert proof.status == ProofStatus.READY and proof.page_count >= 3
+    assert len(list((proof.pdf_path.parent / "pages").glob("page-*.png"))) == proof.page_count
+    outcome = issue_publish(issue=issue, token=make_due(issue, editor))
+    assert outcome.edition.pdf_sha256 == release_services._sha256(proof.pdf_path)
+    assert outcome.edition.content_hash == proof.content_hash
+    assert "沿用已审校样" in IssueEvent.objects.get(issue=issue, kind=EventKind.PUBLISHED).message
+
+
+def test_a_changed_article_invalidates_the_proof(django_capture_on_commit_callbacks):
+    issue, editor = ready_issue(), make_editor()
+    proof = proof_render(proof=proof_request(issue=issue, actor=editor))
+    article = issue.articles.first()
+    article.body = "<p>改过的正文。</p>"
+    article.save()
+    outcome = issue_publish(issue=issue, token=make_due(issue, editor))
+    assert outcome.edition.content_hash != proof.content_hash
+    assert "重新排版" in IssueEvent.objects.get(issue=issue, kind=EventKind.PUBLISHED).message
+
+
+def test_overdue_issue_shows_a_banner_to_editors_and_check_warns(client):
+    issue, editor = ready_issue(), make_editor()
+    schedule_soon(issue, editor, seconds=600)
+    Release.objects.filter(issue=issue).update(release_at=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(editor)
+    html = client.get(reverse("publishing:board")).content.decode()
+    assert "overdue-banner" in html and "尚未出版" in html
+    out = io.StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "publishing.W002" in out.getvalue()
+
+
+def test_publish_due_command_publishes_what_is_due():
+    issue, editor = ready_issue(), make_editor()
+    make_due(issue, editor)
+    later = ready_issue(number=10)
+    schedule_soon(later, editor, seconds=3600)
+    out = io.StringIO()
+    call_command("publish_due", stdout=out)
+    assert "published" in out.getvalue()
+    issue.refresh_from_db()
+    later.refresh_from_db()
+    assert issue.status == IssueStatus.PUBLISHED and later.status == IssueStatus.SCHEDULED
+
+
+def test_publishing_twice_in_a_row_publishes_once(django_capture_on_commit_callbacks):
+    issue, editor = ready_issue(), make_editor()
+    token = make_due(issue, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert issue_publish(issue=issue, token=token).reason == "published"
+    assert issue_publish(issue=issue, token=token).reason == "already-published"
+    assert Edition.objects.count() == 1
+    assert str(uuid.UUID(token))  # the token was a real one
+    assert Proof.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_publish_runs_at_once_publish_render_and_announce_once(monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from publishing import services as publishing_services
+    from publishing.library_services import member_add
+
+    issue, editor = ready_issue(), make_editor()
+    for n in range(3):
+        member_add(name=f"会员{n}", email=f"m{n}@example.cn", send_invitation=False)
+    token = make_due(issue, editor)
+    renders = []
+    real_render = publishing_services.issue_render
+
+    def counting_render(**kwargs):
+        renders.append(kwargs)
+        time.sleep(0.5)  # widen the window in which the second run arrives
+        return real_render(**kwargs)
+
+    monkeypatch.setattr(publishing_services, "issue_render", counting_render)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            outcomes.append(issue_publish(issue=issue, token=token).reason)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) in (["claimed", "published"], ["already-published", "published"])
+    assert len(renders) == 1
+    assert Edition.objects.filter(issue=issue).count() == 1
+    run_worker()  # the after-publish task: search index and the members' e-mail
+    assert issue_publish(issue=issue, token=token).reason == "already-published"
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == ["m0@example.cn", "m1@example.cn", "m2@example.cn"]

@@ -56,8 +56,11 @@ def inspect_image(data: bytes) -> ImageInfo:
                 full.load()
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageRejected(
+            f"image has too many pixels; the limit is {max_pixels / 1e6:.0f} megapixels"
+        ) from exc
+    except UnidentifiedImageError as exc:
         raise ImageRejected("not a readable image (PNG, JPEG, GIF or WebP)") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageRejected(f"image is damaged or truncated ({exc})") from exc

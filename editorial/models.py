@@ -167,6 +167,12 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return self.display_title
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "publishing:issue_detail",
+            kwargs={"publication_slug": self.publication.slug, "number": self.number},
+        )
+
     @property
     def display_title(self) -> str:
         return self.title or self.publication.header_for(self.number)
@@ -174,12 +180,6 @@ class Issue(models.Model):
     @property
     def running_header(self) -> str:
         return self.publication.header_for(self.number)
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "publishing:issue_detail",
-            kwargs={"publication_slug": self.publication.slug, "number": self.number},
-        )
 
 
 class Contributor(models.Model):

@@ -1,0 +1,89 @@
+"""Settings come from the environment; production passes Django's deployment checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "kT7#qv2$wL9!xZ4@pN6^rB8&mC1*hJ3(dF5)gS0-yU2+eA7=iO4~tW9",
+    "ALLOWED_HOSTS": "bulletin.example.org",
+    "DATABASE_URL": "postgres://bulletin:secret@db:5432/bulletin",
+}
+
+
+def run_python(code: str, settings_module: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {
+        "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_URL",
+    }}
+    clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean,
+                          capture_output=True, text=True, timeout=120)
+
+
+SHOW = """
+import json, django
+from django.conf import settings as s
+django.setup()
+print(json.dumps({
+    "engine": s.DATABASES["default"]["ENGINE"], "name": str(s.DATABASES["default"]["NAME"]),
+    "host": s.DATABASES["default"].get("HOST", ""), "debug": s.DEBUG,
+    "hosts": s.ALLOWED_HOSTS, "media": str(s.MEDIA_ROOT), "email": s.EMAIL_BACKEND,
+    "email_host": s.EMAIL_HOST, "tz": s.TIME_ZONE, "lang": s.LANGUAGE_CODE,
+    "langs": [c for c, _ in s.LANGUAGES], "use_tz": s.USE_TZ,
+}))
+"""
+
+
+def show(settings_module: str, env: dict[str, str]) -> dict:
+    result = run_python(SHOW, settings_module, env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_default_database_is_an_sqlite_file_in_the_project_folder():
+    values = show("bulletin.settings.dev", {})
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(ROOT / "db.sqlite3")
+    assert values["debug"] is True
+    assert values["tz"] == "Asia/Shanghai" and values["use_tz"] is True
+    assert values["lang"] == "zh-hans" and values["langs"] == ["zh-hans", "en"]
+
+
+def test_environment_variables_configure_the_site():
+    values = show("bulletin.settings.dev", {
+        "DATABASE_URL": "postgres://u:p@db.internal:5433/bulletin",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "a.example,b.example",
+        "MEDIA_ROOT": "/srv/media",
+        "EMAIL_URL": "smtp://mailer:pw@mail.example:587",
+    })
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["host"] == "db.internal" and values["name"] == "bulletin"
+    assert values["debug"] is False
+    assert values["hosts"] == ["a.example", "b.example"]
+    assert values["media"] == "/srv/media"
+    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["email_host"] == "mail.example"
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line;"
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        "bulletin.settings.production", PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_python("import django; django.setup()", "bulletin.settings.production", env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

@@ -492,6 +492,9 @@ class AutosavedDraft(models.Model):
             models.UniqueConstraint(fields=["user", "article"], name="autosave_unique_per_user"),
         ]
 
+    def __str__(self) -> str:
+        return f"autosave {self.article_id} / {self.user_id}"
+
 
 class EditingPresence(models.Model):
     """A user has the article's editor open; refreshed by the page while it stays open."""
@@ -506,3 +509,6 @@ class EditingPresence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "article"], name="presence_unique_per_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} editing {self.article_id}"

@@ -103,6 +103,8 @@ rules.add_rule(
     rules.is_authenticated & can_see_comment_article & (is_editor | is_comment_author),
 )
 rules.add_rule("editorial.upload_image", rules.is_authenticated & is_editor)
+# Also as Django permissions, so templates can ask {% if perms.editorial.create_article %}.
+rules.add_perm("editorial.create_article", rules.is_authenticated & is_editor)
 
 
 def user_can_use_workspace(user) -> bool:

@@ -128,6 +128,8 @@ AXES_RESET_ON_SUCCESS = True
 BULLETIN_REVIEW_REMINDER_DAYS = env.int("BULLETIN_REVIEW_REMINDER_DAYS", default=2)
 # Someone whose editor page pinged within this many seconds "has the article open".
 BULLETIN_PRESENCE_SECONDS = 60
+# Links in e-mail point here.
+BULLETIN_SITE_URL = env("BULLETIN_SITE_URL", default="http://127.0.0.1:8000")
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

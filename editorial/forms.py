@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
-from editorial.images import ImageRejected, inspect_image
+from editorial.images import ImageRejected, find_embedded_markup, inspect_image
 from editorial.models import Article, ArticleState, Contributor, Issue, Section
 from editorial.permissions import REVIEWER_GROUP
 from editorial.richtext import sanitize_html
@@ -148,6 +148,10 @@ def read_image_upload(uploaded) -> bytes:
     data = uploaded.read()
     try:
         inspect_image(data)
+        markup = find_embedded_markup(data)
+        if markup:
+            raise ImageRejected(f"the file also contains web markup ({markup}); "
+                                "save it again from an image editor")
     except ImageRejected as exc:
         raise forms.ValidationError(
             _("图片“%(name)s”不能使用：%(reason)s"),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from editorial.images import ImageRejected, inspect_image
+from editorial.images import ImageRejected, find_embedded_markup, inspect_image
 from editorial.models import (
     Article,
     ArticleContributor,
@@ -509,6 +509,9 @@ def article_import_docx(*, user, data: bytes, file_name: str, section: Section) 
         with image.open() as stream:
             blob = stream.read()
         try:
+            markup = find_embedded_markup(blob)
+            if markup:
+                raise ImageRejected(f"an image contains web markup ({markup})")
             asset = asset_store(data=blob, original_name=image.alt_text or file_name,
                                 user=user, written=written)
         except ImageRejected as exc:

@@ -45,6 +45,7 @@ demo: setup demo-data serve ## set up, load and render the demo issue, serve it
 demo-data:
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo $(DEMO_BUNDLE)
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py create_demo_users
 
 serve:
 	@echo ""

@@ -139,3 +139,14 @@ def others_editing(*, article: Article, user) -> list:
 def autosave_for(*, article: Article, user) -> AutosavedDraft | None:
     """The user's unsaved work on the article, if newer than the last save."""
     return AutosavedDraft.objects.filter(article=article, user=user).first()
+
+
+def asset_visible_in_workspace(user, asset) -> bool:
+    """An image used by an article this user may see in the workspace (a reviewer's assigned
+    draft, say), found by its lead-image link or its URL in the body."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return article_visible_to(user).filter(
+        Q(lead_image=asset) | Q(body__contains=asset.file.url)
+        | Q(revisions__body__contains=asset.file.url)
+    ).exists()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = _("出版")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from publishing.checks import check_trigram_locale
+
+        checks.register(check_trigram_locale, checks.Tags.database)

@@ -1,39 +1,155 @@
-"""Public pages: the published issues, their tables of contents and PDFs."""
+"""Public pages: the archive, issue and article pages, PDFs, covers, search, members."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from pathlib import Path
 
-from publishing.selectors import (
-    issue_articles_for_print,
-    issue_get_published,
-    issue_list_published,
-    issue_pdf_path,
-)
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from editorial.models import Asset, Issue
+from publishing import library_services, permissions, selectors
+from publishing.downloads import file_response
+from publishing.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "publishing/home.html", {"issues": issue_list_published()})
+def _viewable_issue(request: HttpRequest, publication_slug: str, number: int) -> Issue:
+    """The issue if this user may see it at all; otherwise 404, never a hint it exists."""
+    issue = selectors.issue_with_contents(publication_slug=publication_slug, number=number)
+    if issue is None or not permissions.user_can_view_issue(request.user, issue):
+        raise Http404
+    return issue
+
+
+def _refuse_reading(request: HttpRequest, issue: Issue) -> HttpResponse:
+    """Anonymous readers go to the login page; signed-in ones are told why they can't read."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = {"issue": issue, "expired_on": permissions.user_membership_expired_on(request.user)}
+    return render(request, "publishing/no_access.html", context, status=403)
+
+
+def issue_archive(request: HttpRequest) -> HttpResponse:
+    return render(request, "publishing/archive.html", {"years": selectors.issue_archive_by_year()})
 
 
 def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
-    issue = issue_get_published(publication_slug=publication_slug, number=number)
-    if issue is None:
-        raise Http404
-    context = {
-        "issue": issue,
-        "articles": issue_articles_for_print(issue),
-        "has_pdf": issue_pdf_path(issue).is_file(),
-    }
+    issue = _viewable_issue(request, publication_slug, number)
+    context = selectors.issue_page_context(issue=issue, user=request.user)
     return render(request, "publishing/issue_detail.html", context)
 
 
-def issue_pdf(request: HttpRequest, publication_slug: str, number: int) -> FileResponse:
-    issue = issue_get_published(publication_slug=publication_slug, number=number)
-    if issue is None or not issue_pdf_path(issue).is_file():
+def article_detail(request: HttpRequest, publication_slug: str, number: int,
+                   slug: str) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    context = selectors.article_page_context(issue=issue, slug=slug, user=request.user)
+    if context is None:
         raise Http404
-    filename = f"《{issue.publication.name}》第{issue.number}期.pdf"
-    return FileResponse(
-        issue_pdf_path(issue).open("rb"), content_type="application/pdf", filename=filename
+    return render(request, "publishing/article_detail.html", context)
+
+
+def issue_pdf(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    if not permissions.user_can_read_issue(request.user, issue):
+        return _refuse_reading(request, issue)
+    path = selectors.issue_pdf_path(issue)
+    if not path.is_file():
+        raise Http404
+    response = file_response(request, path, filename=selectors.issue_pdf_filename(issue),
+                             content_type="application/pdf",
+                             private=not permissions.issue_is_public(issue))
+    if response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-"):
+        library_services.download_record(issue=issue, user=request.user)
+    return response
+
+
+def issue_cover(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    thumbnail = library_services.issue_cover_thumbnail(
+        issue=issue, pdf_path=selectors.issue_pdf_path(issue)
     )
+    if thumbnail is None:
+        raise Http404
+    return file_response(request, thumbnail, filename=None, content_type="image/png",
+                         private=issue.status != "published")
+
+
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    asset = Asset.objects.filter(file=path).first()
+    if asset is None or not permissions.user_can_view_asset(request.user, asset):
+        raise Http404
+    try:
+        full_path = asset.file.path
+    except NotImplementedError as exc:  # remote storage serves its own URLs
+        raise Http404 from exc
+    return file_response(request, Path(full_path), filename=None,
+                         content_type=IMAGE_TYPES.get(Path(full_path).suffix, "application/octet-stream"),
+                         private=True)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    hits = selectors.article_search_for(user=request.user, query=query) if query else []
+    return render(request, "publishing/search.html", {"form": form, "query": query, "hits": hits})
+
+
+def members(request: HttpRequest) -> HttpResponse:
+    if not permissions.user_can_manage_members(request.user):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            library_services.member_add(added_by=request.user, **form.cleaned_data)
+        except library_services.MemberImportError as exc:
+            for problem in exc.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("已添加会员并发送邀请邮件。"))
+            return redirect("publishing:members")
+    context = {"form": form, "csv_form": MemberCSVForm(), **selectors.member_list_context()}
+    return render(request, "publishing/members.html", context)
+
+
+@require_POST
+def members_import(request: HttpRequest) -> HttpResponse:
+    if not permissions.user_can_manage_members(request.user):
+        raise PermissionDenied
+    csv_form = MemberCSVForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if csv_form.is_valid():
+        try:
+            result = library_services.members_import_csv(
+                data=csv_form.cleaned_data["file"].read(), added_by=request.user
+            )
+        except library_services.MemberImportError as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("已导入 %(count)s 位会员并发送邀请邮件。")
+                             % {"count": len(result.created)})
+            return redirect("publishing:members")
+    context = {"form": MemberForm(), "csv_form": csv_form, "problems": problems,
+               **selectors.member_list_context()}
+    return render(request, "publishing/members.html", context, status=400)
+
+
+@require_POST
+def issue_access(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    if not permissions.user_is_editor(request.user):
+        raise PermissionDenied
+    form = IssueAccessForm(request.POST)
+    if form.is_valid():
+        library_services.issue_set_access(issue=issue, level=form.cleaned_data["level"],
+                                          embargo_months=form.cleaned_data["embargo_months"] or 0)
+        messages.success(request, _("访问权限已更新。"))
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(issue.get_absolute_url())

@@ -112,9 +112,12 @@ BULLETIN_IMAGE_MAX_BYTES = env.int("BULLETIN_IMAGE_MAX_BYTES", default=10 * 1024
 # Well below Pillow's decompression-bomb limit (~89 Mpx): 40 megapixels is a 300-dpi A3 scan.
 BULLETIN_IMAGE_MAX_PIXELS = env.int("BULLETIN_IMAGE_MAX_PIXELS", default=40_000_000)
 BULLETIN_RENDER_TIMEOUT = env.int("BULLETIN_RENDER_TIMEOUT", default=300)
+# The site's public address, for links in e-mails (invitations, announcements).
+BULLETIN_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "editorial:dashboard"
+# Workspace users land on their dashboard, everyone else on the library (bulletin/views.py).
+LOGIN_REDIRECT_URL = "after_login"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: five wrong passwords for one user name from one address lock it for an hour.
@@ -128,8 +131,6 @@ AXES_RESET_ON_SUCCESS = True
 BULLETIN_REVIEW_REMINDER_DAYS = env.int("BULLETIN_REVIEW_REMINDER_DAYS", default=2)
 # Someone whose editor page pinged within this many seconds "has the article open".
 BULLETIN_PRESENCE_SECONDS = 60
-# Links in e-mail point here.
-BULLETIN_SITE_URL = env("BULLETIN_SITE_URL", default="http://127.0.0.1:8000")
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 — OOXML namespace and relationship URIs are long by nature
 """Image uploads and Word import: hostile or broken files are form errors, never a 500."""
 
 from __future__ import annotations

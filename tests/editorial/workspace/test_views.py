@@ -20,8 +20,15 @@ def test_login_page_logs_an_editor_in_and_lands_on_the_dashboard(client, editor_
     response = client.post(reverse("login"), {"username": "editor",
                                               "password": wf.PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("editorial:dashboard")
+    landing = client.get(response["Location"])
+    assert landing["Location"] == reverse("editorial:dashboard")
     assert "工作台" in client.get(reverse("editorial:dashboard")).content.decode()
+
+
+def test_member_login_lands_on_the_library_not_the_workspace(client, member_user):
+    response = client.post(reverse("login"), {"username": "member", "password": wf.PASSWORD},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == reverse("publishing:home")
 
 
 def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(

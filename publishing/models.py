@@ -1,0 +1,169 @@
+"""What the members' library adds to the content: who may read an issue, who is a member,
+and who downloaded what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from editorial.models import Issue
+
+
+class AccessLevel(models.TextChoices):
+    MEMBERS = "members", _("仅限会员")
+    PUBLIC = "public", _("公开")
+    EMBARGO = "embargo", _("会员优先，到期后公开")
+
+
+class IssueAccess(models.Model):
+    """How one issue may be read. An issue without a row is members-only: safe by default."""
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, related_name="access", verbose_name=_("期刊")
+    )
+    level = models.CharField(
+        _("访问权限"), max_length=10, choices=AccessLevel.choices, default=AccessLevel.MEMBERS
+    )
+    embargo_months = models.PositiveSmallIntegerField(
+        _("会员独享月数"), default=0,
+        help_text=_("选择“到期后公开”时，出版日期后经过多少个月对所有人公开。"),
+    )
+
+    class Meta:
+        verbose_name = _("访问权限")
+        verbose_name_plural = _("访问权限")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(level="embargo") | Q(embargo_months__gte=1),
+                name="issueaccess_embargo_needs_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue}: {self.get_level_display()}"
+
+    def public_from(self) -> dt.date | None:
+        """The first day everyone may read the issue, or None if that never happens."""
+        if self.level == AccessLevel.PUBLIC:
+            return dt.date.min
+        if self.level == AccessLevel.EMBARGO:
+            start = self.issue.cover_date or self.issue.created_at.date()
+            month = start.month - 1 + self.embargo_months
+            year, month = start.year + month // 12, month % 12 + 1
+            day = min(start.day, _days_in_month(year, month))
+            return dt.date(year, month, day)
+        return None
+
+    def is_public_on(self, day: dt.date) -> bool:
+        opens = self.public_from()
+        return opens is not None and day >= opens
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+class Membership(models.Model):
+    """A member account's standing: until when it runs. No row means not a member."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership",
+        verbose_name=_("用户"),
+    )
+    organisation = models.CharField(_("单位"), max_length=200, blank=True)
+    expires_on = models.DateField(
+        _("会籍到期日"), null=True, blank=True, help_text=_("留空表示长期有效。")
+    )
+    created_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("添加人"),
+    )
+    invited_at = models.DateTimeField(_("邀请邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会员资格")
+        verbose_name_plural = _("会员资格")
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.user.is_active and (self.expires_on is None or day <= self.expires_on)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+
+class Download(models.Model):
+    """One PDF download, for the per-member and per-issue counts on the editors' board."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="downloads", verbose_name=_("期刊")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="downloads", verbose_name=_("用户"),
+    )
+    downloaded_at = models.DateTimeField(_("下载时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("下载记录")
+        verbose_name_plural = _("下载记录")
+        ordering = ["-downloaded_at"]
+        indexes = [models.Index(fields=["issue", "user"], name="download_issue_user")]
+
+    def __str__(self) -> str:
+        return f"{self.issue} — {self.user or '-'}"
+
+
+class SearchEntry(models.Model):
+    """The plain text of a published article, written when its issue is published.
+
+    Searching plain text (not stored HTML) means markup never matches; on PostgreSQL the text
+    columns carry trigram indexes (migration 0002), which also index Chinese characters as long
+    as the database's LC_CTYPE is not C (a system check warns).
+    """
+
+    article = models.OneToOneField(
+        "editorial.Article", on_delete=models.CASCADE, related_name="search_entry"
+    )
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="search_entries")
+    title = models.TextField()
+    authors = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("检索条目")
+        verbose_name_plural = _("检索条目")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Announcement(models.Model):
+    """The e-mail telling members an issue is out. One row per issue: it is sent once."""
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, related_name="announcement", verbose_name=_("期刊")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送完成时间"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("收件人数"), default=0)
+
+    class Meta:
+        verbose_name = _("出版通知")
+        verbose_name_plural = _("出版通知")
+
+    def __str__(self) -> str:
+        return f"{self.issue} ({self.recipients})"

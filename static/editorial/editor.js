@@ -1,21 +1,27 @@
 // Article editor page: image upload into the prose editor, autosave, who else is editing.
 // Plain script, no build step. Everything the user typed survives a closed tab or an expired
 // session: it is posted to the server every few seconds and kept in localStorage as well.
+// Loaded as a classic script in <head>, before the editor's modules: the "ready" listener must
+// exist before the editor announces itself.
 (function () {
   "use strict";
-  const form = document.getElementById("article-form");
-  if (!form) return;
-  const messages = JSON.parse(document.getElementById("editor-messages").textContent);
-  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  const FIELDS = ["title", "subtitle", "summary", "source", "tags", "credits", "body"];
   let editor = null;
-
   document.addEventListener("prose-editor:ready", (event) => {
     if (event.detail.textarea.name === "body") {
       editor = event.detail.editor;
       window.bulletinEditor = editor;
     }
   });
+  document.addEventListener("DOMContentLoaded", () => setUp(() => editor));
+})();
+
+function setUp(currentEditor) {
+  "use strict";
+  const form = document.getElementById("article-form");
+  if (!form) return;
+  const messages = JSON.parse(document.getElementById("editor-messages").textContent);
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const FIELDS = ["title", "subtitle", "summary", "source", "tags", "credits", "body"];
 
   function field(name) { return form.elements.namedItem(name); }
 
@@ -31,6 +37,7 @@
   function fill(data) {
     for (const name of FIELDS) {
       if (!(name in data)) continue;
+      const editor = currentEditor();
       if (name === "body" && editor) {
         editor.commands.setContent(data.body || "", { emitUpdate: true });
       }
@@ -75,6 +82,7 @@
       const figcaption = document.createElement("figcaption");
       figcaption.textContent = caption;
       figure.appendChild(figcaption);
+      const editor = currentEditor();
       if (editor) {
         editor.chain().focus().insertContent(figure.outerHTML).run();
       } else {
@@ -175,4 +183,4 @@
     }
     setInterval(ping, 20000);
   }
-})();
+}

@@ -4,7 +4,6 @@ and a stale save that ends on the conflict page without losing a word."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -15,10 +14,6 @@ from django.utils import timezone
 from editorial.models import Article, ArticleState, Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from tests.factories import SectionFactory, UserFactory, png_bytes
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-# body are still synchronous and safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -31,7 +26,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    # test body are still synchronous and safe. Set only for this test, so the variable never
+    # leaks into other tests (check --deploy rightly refuses it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
     ARTIFACTS.mkdir(exist_ok=True)

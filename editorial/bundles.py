@@ -42,6 +42,7 @@ from editorial.richtext import (
     render_markdown,
     sanitize_html,
 )
+from editorial.selectors import articles_in_issue_order, issue_sections_in_order
 from editorial.services import (
     article_slug_for,
     asset_store,
@@ -574,8 +575,7 @@ def _issue_articles(issue: Issue) -> list[Article]:
         issue.articles.select_related("section", "lead_image")
         .prefetch_related("credits__contributor", "tags")
     )
-    articles.sort(key=lambda a: (a.section.position, a.position, a.pk))
-    return articles
+    return articles_in_issue_order(articles)
 
 
 def bundle_export(*, issue: Issue, directory: Path | str) -> list[str]:
@@ -606,7 +606,7 @@ def bundle_export(*, issue: Issue, directory: Path | str) -> list[str]:
         return src
 
     publication = issue.publication
-    section_names = list(publication.sections.values_list("name", flat=True))
+    section_names = [s.name for s in issue_sections_in_order(issue, articles)]
     meta: dict = {
         "publication": publication.name,
         "publication_slug": publication.slug,

@@ -25,3 +25,27 @@ def check_trigram_locale(app_configs=None, databases=None, **kwargs) -> list[Che
                 id="publishing.W001",
             ))
     return problems
+
+
+def check_overdue_releases(app_configs=None, **kwargs) -> list[CheckWarning]:
+    """`manage.py check` warns about issues whose release time passed unpublished: the sign of
+    a worker or cron job that is not running."""
+    from django.db import DatabaseError
+
+    from publishing.selectors import issues_overdue
+
+    try:
+        overdue = issues_overdue()
+    except DatabaseError:  # not migrated yet: nothing can be overdue
+        return []
+    return [
+        CheckWarning(
+            f"Issue '{issue}' was due at {issue.release.release_at:%Y-%m-%d %H:%M %Z} and is "
+            "not published.",
+            hint="Start the task worker (manage.py db_worker) or run manage.py publish_due; "
+                 "the issue's board shows the last error, if any.",
+            obj=issue,
+            id="publishing.W002",
+        )
+        for issue in overdue
+    ]

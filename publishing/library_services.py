@@ -369,3 +369,17 @@ def issue_announce(*, issue: Issue) -> int:
             Announcement.objects.filter(pk=announcement.pk).update(recipients=start + len(batch))
     Announcement.objects.filter(pk=announcement.pk).update(sent_at=timezone.now(), recipients=sent)
     return sent
+
+
+def pdf_page_thumbnails(*, pdf_path: Path, directory: Path, width: int = 200) -> list[Path]:
+    """One small PNG per page (page-1.png …) for editors to look over a proof."""
+    directory.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf_path),
+         str(directory / "page")],
+        check=True, capture_output=True, timeout=300,
+    )
+    pages = sorted(directory.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    for index, page in enumerate(pages, start=1):
+        page.rename(directory / f"page-{index}.png")
+    return [directory / f"page-{i}.png" for i in range(1, len(pages) + 1)]

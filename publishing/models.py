@@ -4,6 +4,7 @@ and who downloaded what."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -167,3 +168,156 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} ({self.recipients})"
+
+
+class Release(models.Model):
+    """An issue's planned release and what happened to it. Scheduling, publishing and failures
+    all go through ``publishing.services``; the token changes on every (re)schedule so a
+    queued publish task for an older time recognises itself as stale and does nothing."""
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, related_name="release", verbose_name=_("期刊")
+    )
+    release_at = models.DateTimeField(_("计划出版时间"), null=True, blank=True)
+    token = models.UUIDField(_("排期标识"), null=True, blank=True, editable=False)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("排期人"),
+    )
+    # A publish run in progress holds the claim; a claim older than the render time limit
+    # is considered abandoned (the worker died) and may be taken over.
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(_("最近一次失败"), blank=True)
+    last_error_at = models.DateTimeField(_("失败时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("出版排期")
+        verbose_name_plural = _("出版排期")
+
+    def __str__(self) -> str:
+        return f"{self.issue} @ {self.release_at}"
+
+
+class Edition(models.Model):
+    """A published, immutable rendering of an issue. Corrections add a new version; earlier
+    versions stay downloadable, marked superseded."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="editions", verbose_name=_("期刊")
+    )
+    version = models.PositiveIntegerField(_("版次"))
+    directory = models.CharField(_("文件目录"), max_length=300, editable=False,
+                                 help_text=_("相对于 EDITIONS_ROOT"))
+    pdf_sha256 = models.CharField(max_length=64, editable=False)
+    pdf_size = models.PositiveBigIntegerField(default=0, editable=False)
+    page_count = models.PositiveIntegerField(default=0, editable=False)
+    content_hash = models.CharField(_("内容指纹"), max_length=64, editable=False)
+    erratum = models.TextField(_("勘误说明"), blank=True)
+    published_at = models.DateTimeField(_("出版时间"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("出版人"),
+    )
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("版本")
+        verbose_name_plural = _("版本")
+        ordering = ["issue", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "version"], name="edition_unique_version"),
+            models.UniqueConstraint(
+                fields=["issue"], condition=Q(superseded_at__isnull=True),
+                name="edition_one_current_per_issue",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="edition_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} v{self.version}"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.EDITIONS_ROOT) / self.directory
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.path / "issue.pdf"
+
+    @property
+    def html_path(self) -> Path:
+        return self.path / "html"
+
+
+class ProofStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RENDERING = "rendering", _("生成中")
+    READY = "ready", _("已生成")
+    FAILED = "failed", _("失败")
+
+
+class Proof(models.Model):
+    """A full-issue PDF proof for editors to look at, tied to the content it was made from."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="proofs", verbose_name=_("期刊")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=ProofStatus.choices,
+                              default=ProofStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    content_hash = models.CharField(_("内容指纹"), max_length=64, blank=True)
+    directory = models.CharField(max_length=300, blank=True, editable=False)
+    page_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("错误"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("申请人"),
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("校样")
+        verbose_name_plural = _("校样")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.issue} proof {self.pk} ({self.status})"
+
+    @property
+    def pdf_path(self) -> Path:
+        return Path(settings.EDITIONS_ROOT) / self.directory / "proof.pdf"
+
+
+class EventKind(models.TextChoices):
+    SCHEDULED = "scheduled", _("排期")
+    UNSCHEDULED = "unscheduled", _("取消排期")
+    PROOF = "proof", _("校样")
+    PUBLISHED = "published", _("出版")
+    FAILED = "failed", _("出版失败")
+    EDITION = "edition", _("新版本")
+    ANNOUNCED = "announced", _("通知会员")
+
+
+class IssueEvent(models.Model):
+    """Audit trail of an issue's production: who did what, when."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="events", verbose_name=_("期刊")
+    )
+    kind = models.CharField(_("事件"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("出版记录")
+        verbose_name_plural = _("出版记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.issue} {self.kind} {self.at:%Y-%m-%d %H:%M}"

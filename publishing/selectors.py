@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from editorial.models import Article, ArticleContributor, ArticleState, Issue, IssueStatus
+from editorial.selectors import articles_in_issue_order
 from publishing import permissions
-from publishing.models import AccessLevel, Download, Membership, SearchEntry
+from publishing.models import AccessLevel, Download, Edition, Membership, SearchEntry
 
 
 def issue_list_published() -> QuerySet[Issue]:
@@ -41,7 +48,7 @@ def issue_articles_for_print(issue: Issue) -> list[Article]:
             "tags",
         )
     )
-    return sorted(articles, key=lambda a: (a.section.position, a.position, a.pk))
+    return articles_in_issue_order(articles)
 
 
 def issue_edition_dir(issue: Issue) -> Path:
@@ -142,9 +149,21 @@ def issue_download_counts(issue: Issue) -> dict[str, int]:
     }
 
 
-def issue_pdf_filename(issue: Issue) -> str:
-    """``《大连数字贸易》第9期.pdf``: what a member sees in their downloads folder."""
-    return f"《{issue.publication.name}》第{issue.number}期.pdf"
+def issue_pdf_filename(issue: Issue, edition: Edition | None = None) -> str:
+    """``《大连数字贸易》第9期.pdf`` (``…第9期-第2版.pdf`` for a correction): what a member sees
+    in their downloads folder."""
+    suffix = f"-第{edition.version}版" if edition and edition.version > 1 else ""
+    return f"《{issue.publication.name}》第{issue.number}期{suffix}.pdf"
+
+
+def issue_edition_for_download(issue: Issue, version: int | None) -> Edition | None:
+    """The current edition, or an earlier (superseded) one by its version number."""
+    editions = issue.editions.all()
+    edition = (editions.filter(version=version).first() if version is not None
+               else editions.filter(superseded_at__isnull=True).first())
+    if edition is None or not edition.pdf_path.is_file():
+        return None
+    return edition
 
 
 def issue_page_context(*, issue: Issue, user) -> dict:
@@ -159,7 +178,8 @@ def issue_page_context(*, issue: Issue, user) -> dict:
         "contents_version": max([issue.updated_at, *(a.updated_at for a in articles)]).timestamp(),
         "can_read": can_read,
         "expired_on": None if can_read else permissions.user_membership_expired_on(user),
-        "has_pdf": issue_pdf_path(issue).is_file(),
+        "has_pdf": issue_published_pdf(issue) is not None,
+        "editions": list(issue.editions.order_by("-version")),
         "access": permissions.issue_access(issue),
         "access_levels": AccessLevel.choices,
         "is_editor": is_editor,
@@ -195,3 +215,107 @@ def article_search_for(*, user, query: str) -> list[SearchHit]:
 def member_list_context() -> dict:
     memberships = Membership.objects.select_related("user").order_by("-created_at")
     return {"memberships": memberships[:200], "member_count": memberships.count()}
+
+
+# --------------------------------------------------------------------------- production
+
+
+def issue_edition_root(issue: Issue) -> Path:
+    """Folder holding every version, proof and thumbnail of ``issue``."""
+    return Path(settings.EDITIONS_ROOT) / issue.publication.slug / str(issue.number)
+
+
+def issue_current_edition(issue: Issue) -> Edition | None:
+    return issue.editions.filter(superseded_at__isnull=True).order_by("-version").first()
+
+
+def issue_published_pdf(issue: Issue) -> Path | None:
+    """The PDF members get: the current edition's, if the issue has been published."""
+    edition = issue_current_edition(issue)
+    if edition is None or not edition.pdf_path.is_file():
+        return None
+    return edition.pdf_path
+
+
+def issue_content_hash(issue: Issue) -> str:
+    """Fingerprint of everything the issue prints. A proof made from the same fingerprint is
+    byte-for-byte what publishing would render, so it can ship as is."""
+    articles = issue_articles_for_print(issue)
+    payload = {
+        "issue": [issue.publication.name, issue.publication.page_size,
+                  issue.publication.running_header, issue.publication.publisher, issue.number,
+                  issue.title, str(issue.cover_date or ""), issue.editor_note,
+                  issue.cover_image.sha256 if issue.cover_image else ""],
+        "articles": [
+            [a.pk, a.section.name, a.position, a.title, a.subtitle, a.summary, a.body, a.source,
+             [[c.contributor.name, c.note] for c in a.credits.all()],
+             sorted(t.name for t in a.tags.all()),
+             a.lead_image.sha256 if a.lead_image else ""]
+            for a in articles
+        ],
+    }
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+@dataclass
+class ReadinessItem:
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+def issue_readiness(issue: Issue) -> list[ReadinessItem]:
+    """The checklist on the planning board; scheduling refuses while an item fails."""
+    from publishing.rendering import undrawable_characters
+
+    articles = list(issue.articles.exclude(state=ArticleState.WITHDRAWN).select_related("section"))
+    unapproved = [a.title for a in articles if a.state != ArticleState.APPROVED]
+    missing = []
+    for article in articles:
+        chars = undrawable_characters(" ".join([article.title, article.subtitle, article.summary,
+                                                article.source, article.body]))
+        if chars:
+            missing.append(f"{article.title}：{chars}")
+    return [
+        ReadinessItem(_("至少有一篇文章"), bool(articles)),
+        ReadinessItem(_("所有文章均已审定"), not unapproved, "、".join(unapproved)),
+        ReadinessItem(_("已设置封面图片"), issue.cover_image_id is not None),
+        ReadinessItem(_("没有字体缺字"), not missing, "；".join(missing)),
+    ]
+
+
+def board_url(issue: Issue) -> str:
+    return reverse("publishing:board_issue", kwargs={"pk": issue.pk})
+
+
+def issues_overdue(*, now: datetime | None = None) -> list[Issue]:
+    """Scheduled issues whose release time passed (plus a grace period) without publishing."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.BULLETIN_PUBLISH_GRACE_SECONDS)
+    return list(
+        Issue.objects.filter(status=IssueStatus.SCHEDULED, release__release_at__lt=limit)
+        .select_related("publication", "release")
+    )
+
+
+def issue_html_dir(issue: Issue) -> Path:
+    """The HTML edition folder of ``issue`` (index.html, article pages, images)."""
+    return issue_edition_dir(issue) / "html"
+
+
+def issue_edition_file(issue: Issue, relative_path: str) -> Path | None:
+    """A file of the issue's HTML edition by its path in the folder, or None.
+
+    Only plain paths inside the folder: no ``..``, no hidden names, nothing a symlink leads
+    out to.
+    """
+    parts = (relative_path or "index.html").split("/")
+    if any(part in {"", ".", ".."} or part.startswith(".") or "\\" in part or "\x00" in part
+           for part in parts):
+        return None
+    root = issue_html_dir(issue).resolve()
+    path = root.joinpath(*parts).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path

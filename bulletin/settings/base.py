@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "editorial.apps.EditorialConfig",
     "publishing.apps.PublishingConfig",
 ]
@@ -66,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "publishing.context_processors.production_alerts",
             ],
         },
     },
@@ -112,6 +115,19 @@ BULLETIN_IMAGE_MAX_BYTES = env.int("BULLETIN_IMAGE_MAX_BYTES", default=10 * 1024
 # Well below Pillow's decompression-bomb limit (~89 Mpx): 40 megapixels is a 300-dpi A3 scan.
 BULLETIN_IMAGE_MAX_PIXELS = env.int("BULLETIN_IMAGE_MAX_PIXELS", default=40_000_000)
 BULLETIN_RENDER_TIMEOUT = env.int("BULLETIN_RENDER_TIMEOUT", default=300)
+# Background work (PDF proofs, scheduled publishing, e-mail). The database backend needs no
+# broker; `manage.py db_worker` runs the queue. See docs/deploy.md for scaling out.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],
+    },
+}
+# A publish claim older than this (seconds) belongs to a worker that died; another may take over.
+BULLETIN_PUBLISH_CLAIM_TIMEOUT = env.int("BULLETIN_PUBLISH_CLAIM_TIMEOUT", default=900)
+# How long after its release time an unpublished scheduled issue counts as overdue.
+BULLETIN_PUBLISH_GRACE_SECONDS = env.int("BULLETIN_PUBLISH_GRACE_SECONDS", default=120)
+
 # The site's public address, for links in e-mails (invitations, announcements).
 BULLETIN_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -12,8 +12,8 @@ from pypdf import PdfWriter
 
 from editorial.models import IssueStatus
 from publishing.library_services import issue_set_access, search_index_issue
-from publishing.models import AccessLevel, Membership
-from publishing.selectors import issue_pdf_path
+from publishing.models import AccessLevel, Edition, Membership
+from publishing.selectors import issue_edition_root
 from tests.factories import ArticleFactory, IssueFactory, SectionFactory, UserFactory
 
 # Each issue's article carries a marker word found nowhere else.
@@ -60,7 +60,10 @@ def build_library() -> Library:
             issue=issue, section=section, slug=f"article-{key}", title=f"{key} 数字贸易",
             summary=f"摘要{key}", body=f"<p>正文包含{MARKERS[key]}一词。</p>",
         )
-        write_pdf(issue_pdf_path(issue))
+        directory = issue_edition_root(issue) / "v1"
+        write_pdf(directory / "issue.pdf")
+        Edition.objects.create(issue=issue, version=1, directory=str(directory.relative_to(
+            issue_edition_root(issue).parents[1])), pdf_sha256="0" * 64, content_hash="0" * 64)
         search_index_issue(issue=issue)
         issues[key], articles[key] = issue, article
 

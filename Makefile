@@ -38,13 +38,14 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml requirements.lock
 	@touch $@
 
 messages: $(VENV)/.installed
-	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
+	@if ls locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po 2>/dev/null | grep -q .; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
 
 demo: setup demo-data serve ## set up, load and render the demo issue, serve it
 
 demo-data:
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo $(DEMO_BUNDLE)
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py create_demo_users
 
 serve:
 	@echo ""

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from bulletin import views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,5 +21,7 @@ urlpatterns = [
         post_reset_login=False), name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path("accounts/after-login/", views.after_login, name="after_login"),
+    path("editorial/", include("editorial.urls")),
     path("", include("publishing.urls")),
 ]

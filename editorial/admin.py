@@ -6,10 +6,14 @@ from editorial.models import (
     Article,
     ArticleContributor,
     Asset,
+    Comment,
     Contributor,
     Issue,
     Publication,
+    ReviewAssignment,
+    Revision,
     Section,
+    Transition,
 )
 from editorial.richtext import sanitize_html
 
@@ -81,3 +85,35 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# Workspace records: readable in the admin, written only by editorial.services.
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(_ReadOnlyAdmin):
+    list_display = ["article", "number", "created_by", "created_at", "note"]
+    search_fields = ["title"]
+
+
+@admin.register(Transition)
+class TransitionAdmin(_ReadOnlyAdmin):
+    list_display = ["article", "from_state", "to_state", "by", "at"]
+    list_filter = ["to_state"]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(_ReadOnlyAdmin):
+    list_display = ["article", "reviewer", "due_date", "decision", "decided_at"]
+    list_filter = ["decision"]
+
+
+@admin.register(Comment)
+class CommentAdmin(_ReadOnlyAdmin):
+    list_display = ["article", "author", "created_at", "resolved"]

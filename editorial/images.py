@@ -65,3 +65,18 @@ def inspect_image(data: bytes) -> ImageInfo:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageRejected(f"image is damaged or truncated ({exc})") from exc
     return ImageInfo(fmt, ALLOWED_FORMATS[fmt], width, height)
+
+
+# Markup that makes image bytes double as a web page or script (a polyglot). Real image data
+# practically never contains these byte strings; a file that does is refused, not cleaned.
+_MARKUP_SIGNS = (b"<script", b"<html", b"<svg", b"<iframe", b"<body", b"<?php", b"<!doctype",
+                 b"javascript:", b"<object", b"<embed", b"onload=", b"onerror=")
+
+
+def find_embedded_markup(data: bytes) -> str | None:
+    """The first web markup found inside image bytes, or None."""
+    lowered = data.lower()
+    for sign in _MARKUP_SIGNS:
+        if sign in lowered:
+            return sign.decode()
+    return None

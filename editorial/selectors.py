@@ -1,10 +1,158 @@
-"""Reads of editorial content shared by the workspace, bundles and publishing."""
+"""Reads of editorial content shared by the workspace, bundles and publishing. Every query a
+reviewer runs in the workspace is narrowed to what they were asked to review, so drafts never
+reach someone who may not see them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 
-from editorial.models import Article, Issue, Section
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from editorial.models import (
+    Article,
+    ArticleState,
+    AutosavedDraft,
+    Comment,
+    EditingPresence,
+    Issue,
+    IssueStatus,
+    ReviewAssignment,
+    Revision,
+    Section,
+    Transition,
+)
+from editorial.permissions import is_editor
+
+
+def article_visible_to(user) -> QuerySet[Article]:
+    """Every article for editors; for reviewers only those they were assigned."""
+    queryset = Article.objects.select_related("section", "issue", "issue__publication",
+                                              "created_by", "updated_by")
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_editor(user):
+        return queryset
+    return queryset.filter(assignments__reviewer=user).distinct()
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    state: str = ""
+    section: int | None = None
+    issue: int | None = None
+    tag: str = ""
+    author: int | None = None
+    q: str = ""
+
+
+def article_list(*, user, filters: ArticleFilters) -> QuerySet[Article]:
+    """The article list of the workspace, filtered and searched, newest first."""
+    queryset = article_visible_to(user)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.section:
+        queryset = queryset.filter(section_id=filters.section)
+    if filters.issue:
+        queryset = queryset.filter(issue_id=filters.issue)
+    if filters.tag:
+        queryset = queryset.filter(tags__name=filters.tag)
+    if filters.author:
+        queryset = queryset.filter(credits__contributor_id=filters.author)
+    if filters.q:
+        q = filters.q.strip()
+        queryset = queryset.filter(
+            Q(title__icontains=q) | Q(subtitle__icontains=q) | Q(summary__icontains=q)
+            | Q(body__icontains=q) | Q(credits__contributor__name__icontains=q)
+        )
+    return queryset.distinct().order_by("-updated_at", "-pk")
+
+
+@dataclass
+class Dashboard:
+    my_drafts: list[Article]
+    to_review: list[ReviewAssignment]
+    changes_requested: list[Article]
+    issues: list[Issue]
+
+
+def dashboard_for(user) -> Dashboard:
+    """What needs this user's attention, most urgent first (overdue reviews on top)."""
+    my_drafts = list(
+        Article.objects.filter(created_by=user, state=ArticleState.DRAFT)
+        .select_related("section").order_by("-updated_at")[:20]
+    )
+    to_review = list(
+        ReviewAssignment.objects.filter(
+            reviewer=user, decision=ReviewAssignment.Decision.PENDING,
+            article__state=ArticleState.IN_REVIEW,
+        ).select_related("article", "article__section").order_by("due_date", "pk")
+    )
+    changes = list(
+        Article.objects.filter(created_by=user, state=ArticleState.CHANGES_REQUESTED)
+        .select_related("section").order_by("-updated_at")
+    )
+    issues = []
+    if is_editor(user):
+        issues = list(
+            Issue.objects.exclude(status=IssueStatus.PUBLISHED)
+            .select_related("publication").order_by("copy_deadline", "number")
+        )
+    return Dashboard(my_drafts, to_review, changes, issues)
+
+
+def article_timeline(article: Article) -> list[dict]:
+    """Transitions and review decisions in time order, for the article page."""
+    events: list[dict] = []
+    for transition in Transition.objects.filter(article=article).select_related("by", "revision"):
+        events.append({"at": transition.at, "kind": "transition", "item": transition})
+    for assignment in ReviewAssignment.objects.filter(article=article).select_related(
+        "reviewer", "assigned_by"
+    ):
+        if assignment.decided_at and assignment.decision == ReviewAssignment.Decision.APPROVED:
+            events.append({"at": assignment.decided_at, "kind": "review", "item": assignment})
+    return sorted(events, key=lambda e: e["at"])
+
+
+def article_comments(article: Article) -> list[Comment]:
+    """Top-level comments with their replies prefetched, oldest first."""
+    return list(
+        Comment.objects.filter(article=article, parent__isnull=True)
+        .select_related("author", "resolved_by")
+        .prefetch_related("replies__author")
+    )
+
+
+def article_revisions(article: Article) -> QuerySet[Revision]:
+    return article.revisions.select_related("created_by").order_by("-number")
+
+
+def others_editing(*, article: Article, user) -> list:
+    """Users other than ``user`` whose editor for this article pinged recently."""
+    since = timezone.now() - timedelta(seconds=settings.BULLETIN_PRESENCE_SECONDS)
+    return [
+        p.user for p in EditingPresence.objects.filter(article=article, seen_at__gte=since)
+        .exclude(user=user).select_related("user")
+    ]
+
+
+def autosave_for(*, article: Article, user) -> AutosavedDraft | None:
+    """The user's unsaved work on the article, if newer than the last save."""
+    return AutosavedDraft.objects.filter(article=article, user=user).first()
+
+
+def asset_visible_in_workspace(user, asset) -> bool:
+    """An image used by an article this user may see in the workspace (a reviewer's assigned
+    draft, say), found by its lead-image link or its URL in the body."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return article_visible_to(user).filter(
+        Q(lead_image=asset) | Q(body__contains=asset.file.url)
+        | Q(revisions__body__contains=asset.file.url)
+    ).exists()
 
 
 def articles_in_issue_order(articles: Iterable[Article]) -> list[Article]:

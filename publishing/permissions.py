@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from editorial.models import ArticleState, Issue, IssueStatus
+from editorial.selectors import asset_visible_in_workspace
 from publishing.models import AccessLevel, IssueAccess, Membership
 
 EDITOR_GROUP = "编辑"
@@ -81,7 +82,7 @@ def user_can_view_asset(user, asset) -> bool:
     """A stored image: editors always; covers and lead images of published issues for anyone;
     images inside article bodies only for those who may read that issue. Drafts' images stay
     private even when someone guesses their (random) file name."""
-    if user_is_editor(user):
+    if user_is_editor(user) or asset_visible_in_workspace(user, asset):
         return True
     published = Issue.objects.filter(status=IssueStatus.PUBLISHED)
     if published.filter(

@@ -1,0 +1,272 @@
+"""Forms of the editorial workspace. They validate input and turn it into service arguments;
+they never save anything themselves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+
+from editorial.images import ImageRejected, find_embedded_markup, inspect_image
+from editorial.models import Article, ArticleState, Contributor, Issue, Section
+from editorial.permissions import REVIEWER_GROUP
+from editorial.richtext import sanitize_html
+from editorial.services import ArticleContent, CreditLine
+
+PROSE_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
+    "History": True,
+}
+
+_CREDIT_SPLIT = re.compile(r"\s*[|｜]\s*")
+MAX_DOCX_BYTES = 20 * 1024 * 1024
+
+
+def _file_name(uploaded) -> str:
+    """The base name only: ``../../etc/passwd.jpg`` is just ``passwd.jpg`` to us."""
+    return PurePath(str(uploaded.name).replace("\\", "/")).name[:255] or "upload"
+
+
+class ArticleForm(forms.Form):
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+    title = forms.CharField(label=_("标题"), max_length=300)
+    subtitle = forms.CharField(label=_("副标题"), max_length=300, required=False)
+    section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all())
+    issue = forms.ModelChoiceField(
+        label=_("期刊"), queryset=Issue.objects.select_related("publication"), required=False
+    )
+    credits = forms.CharField(
+        label=_("作者"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一位：姓名｜单位｜署名说明（后两项可省略）"),
+    )
+    source = forms.CharField(label=_("来源"), max_length=200, required=False)
+    tags = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号分隔"))
+    summary = forms.CharField(label=_("摘要"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    lead_image_upload = forms.FileField(label=_("题图"), required=False)
+    remove_lead_image = forms.BooleanField(label=_("去掉题图"), required=False)
+    body = ProseEditorFormField(
+        label=_("正文"), required=False, config={"extensions": PROSE_EXTENSIONS},
+        sanitize=sanitize_html,
+    )
+
+    def clean_credits(self) -> list[CreditLine]:
+        lines = []
+        for number, raw in enumerate(self.cleaned_data["credits"].splitlines(), start=1):
+            if not raw.strip():
+                continue
+            parts = _CREDIT_SPLIT.split(raw.strip())
+            if len(parts) > 3:
+                raise forms.ValidationError(
+                    _("第 %(n)d 行有太多“｜”：格式是 姓名｜单位｜署名说明。"), params={"n": number}
+                )
+            name, affiliation, note = [*parts, "", ""][:3]
+            if not name or len(name) > 100:
+                raise forms.ValidationError(
+                    _("第 %(n)d 行的姓名为空或超过 100 字。"), params={"n": number}
+                )
+            lines.append(CreditLine(name=name, affiliation=affiliation[:300], note=note[:300]))
+        names = [line.name for line in lines]
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("同一位作者出现了两次。"))
+        return lines
+
+    def clean_tags(self) -> list[str]:
+        raw = re.split(r"[,，、;；]", self.cleaned_data["tags"])
+        tags = []
+        for tag in (t.strip() for t in raw):
+            if tag and tag not in tags:
+                tags.append(tag[:100])
+        return tags
+
+    def clean_lead_image_upload(self):
+        uploaded = self.cleaned_data.get("lead_image_upload")
+        if uploaded:
+            self.lead_image_data = read_image_upload(uploaded)
+        return uploaded
+
+    def content(self, *, lead_image) -> ArticleContent:
+        data = self.cleaned_data
+        return ArticleContent(
+            title=data["title"], subtitle=data["subtitle"], section=data["section"],
+            issue=data["issue"], summary=data["summary"], body=data["body"],
+            source=data["source"], tags=tuple(data["tags"]), credits=tuple(data["credits"]),
+            lead_image=lead_image,
+        )
+
+    @staticmethod
+    def initial_for(article: Article) -> dict:
+        credits = [
+            "｜".join(p for p in [c.contributor.name, c.contributor.affiliation, c.note])
+            .rstrip("｜")
+            for c in article.credits.select_related("contributor")
+        ]
+        return {
+            "base_version": article.version, "title": article.title,
+            "subtitle": article.subtitle, "section": article.section_id,
+            "issue": article.issue_id, "credits": "\n".join(credits), "source": article.source,
+            "tags": "，".join(sorted(article.tags.names())), "summary": article.summary,
+            "body": article.body,
+        }
+
+
+def read_image_upload(uploaded) -> bytes:
+    """The bytes of an uploaded image, or a form error saying what is wrong with it."""
+    limit = settings.BULLETIN_IMAGE_MAX_BYTES
+    if uploaded.size > limit:
+        raise forms.ValidationError(
+            _("图片“%(name)s”有 %(size).1f MB，超过了 %(limit)d MB 的上限。"),
+            params={"name": _file_name(uploaded), "size": uploaded.size / 1048576,
+                    "limit": limit // 1048576},
+        )
+    data = uploaded.read()
+    try:
+        inspect_image(data)
+        markup = find_embedded_markup(data)
+        if markup:
+            raise ImageRejected(f"the file also contains web markup ({markup}); "
+                                "save it again from an image editor")
+    except ImageRejected as exc:
+        raise forms.ValidationError(
+            _("图片“%(name)s”不能使用：%(reason)s"),
+            params={"name": _file_name(uploaded), "reason": str(exc)},
+        ) from exc
+    return data
+
+
+class ImageUploadForm(forms.Form):
+    image = forms.FileField(label=_("图片"))
+    caption = forms.CharField(label=_("图注"), max_length=500, required=False)
+
+    def clean_image(self):
+        uploaded = self.cleaned_data["image"]
+        self.image_data = read_image_upload(uploaded)
+        self.image_name = _file_name(uploaded)
+        return uploaded
+
+
+class DocxImportForm(forms.Form):
+    file = forms.FileField(label=_("Word 文件（.docx）"))
+    section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all())
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        name = _file_name(uploaded)
+        if not name.lower().endswith(".docx"):
+            raise forms.ValidationError(_("只能导入 .docx 格式的 Word 文件。"))
+        if uploaded.size > MAX_DOCX_BYTES:
+            raise forms.ValidationError(_("文件超过 20 MB。"))
+        self.file_data = uploaded.read()
+        self.file_name = name
+        return uploaded
+
+
+class SubmitForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("审稿人"), queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_date = forms.DateField(label=_("截止日期"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(label=_("附言"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, article: Article | None = None, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        reviewers = get_user_model().objects.filter(
+            groups__name=REVIEWER_GROUP, is_active=True
+        ).order_by("username")
+        if user is not None:
+            reviewers = reviewers.exclude(pk=user.pk)
+        if article is not None and article.created_by_id:
+            reviewers = reviewers.exclude(pk=article.created_by_id)
+        self.fields["reviewers"].queryset = reviewers
+        self.fields["due_date"].initial = timezone.localdate() + timezone.timedelta(days=7)
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("审稿意见"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("评论"), max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False,
+                              choices=[("", _("全部状态")), *ArticleState.choices])
+    section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all(),
+                                     required=False, empty_label=_("全部栏目"))
+    issue = forms.ModelChoiceField(label=_("期刊"), queryset=Issue.objects.all(),
+                                   required=False, empty_label=_("全部期刊"))
+    tag = forms.CharField(label=_("标签"), required=False)
+    author = forms.ModelChoiceField(label=_("作者"), queryset=Contributor.objects.all(),
+                                    required=False, empty_label=_("全部作者"))
+
+
+def _credit_lines(credits) -> str:
+    lines = []
+    for credit in credits:
+        if isinstance(credit, dict):
+            parts = [credit.get("name", ""), credit.get("affiliation", ""), credit.get("note", "")]
+        else:
+            parts = [credit.name, credit.affiliation, credit.note]
+        lines.append("｜".join(parts).rstrip("｜"))
+    return "\n".join(lines)
+
+
+def snapshot_from_revision(revision) -> dict:
+    """A revision as the form-shaped strings that merging and diffs compare."""
+    if revision is None:
+        return {}
+    return {
+        "title": revision.title, "subtitle": revision.subtitle, "summary": revision.summary,
+        "body": revision.body, "source": revision.source,
+        "tags": "，".join(sorted(revision.tags)), "credits": _credit_lines(revision.credits),
+    }
+
+
+def snapshot_from_form(form: ArticleForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "title": data["title"].strip(), "subtitle": data["subtitle"].strip(),
+        "summary": data["summary"].strip(), "body": data["body"],
+        "source": data["source"].strip(), "tags": "，".join(sorted(data["tags"])),
+        "credits": _credit_lines(data["credits"]),
+    }
+
+
+SNAPSHOT_LABELS = {
+    "title": _("标题"), "subtitle": _("副标题"), "credits": _("作者"), "source": _("来源"),
+    "tags": _("标签"), "summary": _("摘要"), "body": _("正文"),
+}

@@ -1,0 +1,397 @@
+"""Views of the editorial workspace: bind input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from editorial import permissions as perms
+from editorial import selectors, services
+from editorial.diffing import three_way_merge, versions_diff
+from editorial.forms import (
+    SNAPSHOT_LABELS,
+    ArticleFilterForm,
+    ArticleForm,
+    CommentForm,
+    DecisionForm,
+    DocxImportForm,
+    ImageUploadForm,
+    SubmitForm,
+    snapshot_from_form,
+    snapshot_from_revision,
+)
+from editorial.models import Article, Comment
+
+
+def workspace_view(view):
+    """Anonymous visitors go to the login page; members and others get 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not perms.user_can_use_workspace(request.user):
+            raise PermissionDenied(_("你的账号没有使用编辑部工作台的权限。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _article(request: HttpRequest, pk: int) -> Article:
+    article = get_object_or_404(Article.objects.select_related("section", "issue"), pk=pk)
+    if not perms.user_can_view_article(request.user, article):
+        raise PermissionDenied(_("你没有查看这篇文章的权限。"))
+    return article
+
+
+@require_GET
+@workspace_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "editorial/dashboard.html",
+                  {"board": selectors.dashboard_for(request.user)})
+
+
+@require_GET
+@workspace_view
+def article_list(request: HttpRequest) -> HttpResponse:
+    form = ArticleFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ArticleFilters(
+        state=data.get("state") or "", q=data.get("q") or "", tag=data.get("tag") or "",
+        section=getattr(data.get("section"), "pk", None),
+        issue=getattr(data.get("issue"), "pk", None),
+        author=getattr(data.get("author"), "pk", None),
+    )
+    page = Paginator(selectors.article_list(user=request.user, filters=filters), 25).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "editorial/article_list.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _save_article(request: HttpRequest, form: ArticleForm, article: Article | None):
+    lead_image = article.lead_image if article else None
+    if form.cleaned_data.get("remove_lead_image"):
+        lead_image = None
+    if getattr(form, "lead_image_data", None):
+        lead_image = services.asset_store(
+            data=form.lead_image_data, original_name=form.cleaned_data["lead_image_upload"].name,
+            user=request.user,
+        )
+    content = form.content(lead_image=lead_image)
+    if article is None:
+        return services.article_create(user=request.user, content=content)
+    return services.article_update(user=request.user, article_id=article.pk,
+                                   base_version=form.cleaned_data["base_version"],
+                                   content=content)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def article_create(request: HttpRequest) -> HttpResponse:
+    if not perms.user_can_create_article(request.user):
+        raise PermissionDenied(_("只有编辑可以新建文章。"))
+    form = ArticleForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        article = _save_article(request, form, None)
+        messages.success(request, _("文章已保存。"))
+        return redirect("editorial:article_edit", article.pk)
+    return render(request, "editorial/article_form.html", {"form": form, "article": None})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    if not perms.user_can_edit_article(request.user, article):
+        raise PermissionDenied(_("这篇文章现在不能修改（状态：%(state)s）。")
+                               % {"state": article.get_state_display()})
+    form = ArticleForm(request.POST or None, request.FILES or None,
+                       initial=ArticleForm.initial_for(article))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_article(request, form, article)
+        except services.EditConflict as conflict:
+            return _conflict(request, form, conflict)
+        messages.success(request, _("文章已保存为新的修订版。"))
+        return redirect("editorial:article_edit", article.pk)
+    services.presence_touch(user=request.user, article_id=article.pk)
+    context = {
+        "form": form, "article": article,
+        "others": selectors.others_editing(article=article, user=request.user),
+        "autosave": selectors.autosave_for(article=article, user=request.user),
+    }
+    return render(request, "editorial/article_form.html", context)
+
+
+def _conflict(request: HttpRequest, form: ArticleForm, conflict: services.EditConflict):
+    """Nothing was saved: show both versions and a form holding the merge, based on the
+    current version, so saving it is a normal, non-conflicting save."""
+    current = conflict.article
+    base = current.revisions.filter(number=conflict.base_version).first()
+    theirs = snapshot_from_revision(current.revisions.filter(number=current.version).first())
+    mine = snapshot_from_form(form)
+    merge = three_way_merge(base=snapshot_from_revision(base), mine=mine, theirs=theirs)
+    initial = ArticleForm.initial_for(current) | merge.values | {"base_version": current.version}
+    merge_form = ArticleForm(initial=initial)
+    context = {
+        "article": current, "form": merge_form, "mine": mine, "theirs": theirs,
+        "conflicts": [SNAPSHOT_LABELS[k] for k in merge.conflicts],
+        "diff": versions_diff(theirs, mine, SNAPSHOT_LABELS),
+        "latest": current.revisions.select_related("created_by").first(),
+    }
+    return render(request, "editorial/conflict.html", context, status=409)
+
+
+@require_POST
+@workspace_view
+def article_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    article = _article(request, pk)
+    base_version = int(request.POST.get("base_version") or 0)
+    draft = services.autosave_store(user=request.user, article_id=article.pk,
+                                    base_version=base_version, data=request.POST.dict())
+    return JsonResponse({"saved_at": draft.saved_at.isoformat(),
+                         "stale": base_version != article.version})
+
+
+@require_POST
+@workspace_view
+def article_presence(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    services.presence_touch(user=request.user, article_id=article.pk)
+    return render(request, "editorial/_presence.html",
+                  {"others": selectors.others_editing(article=article, user=request.user),
+                   "article": Article.objects.only("version").get(pk=pk)})
+
+
+@require_GET
+@workspace_view
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    user = request.user
+    context = {
+        "article": article,
+        "timeline": selectors.article_timeline(article),
+        "comments": selectors.article_comments(article),
+        "assignments": article.assignments.select_related("reviewer").order_by("-assigned_at"),
+        "revisions": selectors.article_revisions(article)[:10],
+        "submit_form": SubmitForm(article=article, user=user),
+        "decision_form": DecisionForm(),
+        "comment_form": CommentForm(),
+        "can": {
+            "edit": perms.user_can_edit_article(user, article),
+            "submit": perms.user_can_submit_article(user, article),
+            "decide": perms.user_can_approve_article(user, article),
+            "withdraw": perms.user_can_withdraw_article(user, article),
+            "reopen": perms.user_can_reopen_article(user, article),
+            "comment": perms.user_can_comment_article(user, article),
+        },
+    }
+    return render(request, "editorial/article_detail.html", context)
+
+
+@require_POST
+@workspace_view
+def article_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    if not perms.user_can_submit_article(request.user, article):
+        raise PermissionDenied(_("你不能提交这篇文章审稿。"))
+    form = SubmitForm(request.POST, article=article, user=request.user)
+    if not form.is_valid():
+        return _detail_with_errors(request, article, form)
+    services.article_submit(user=request.user, article_id=article.pk,
+                            reviewers=form.cleaned_data["reviewers"],
+                            due_date=form.cleaned_data["due_date"],
+                            comment=form.cleaned_data["comment"])
+    messages.success(request, _("已提交审稿，审稿人会收到邮件。"))
+    return redirect("editorial:article_detail", article.pk)
+
+
+def _detail_with_errors(request: HttpRequest, article: Article, form) -> HttpResponse:
+    messages.error(request, "；".join(
+        f"{form.fields[name].label if name in form.fields else ''}：{' '.join(errors)}"
+        for name, errors in form.errors.items()
+    ))
+    return redirect("editorial:article_detail", article.pk)
+
+
+@require_POST
+@workspace_view
+def article_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    services.article_approve(user=request.user, article_id=article.pk,
+                             comment=form.cleaned_data.get("comment", ""))
+    messages.success(request, _("已记录你的审稿结论：通过。"))
+    return redirect("editorial:article_detail", article.pk)
+
+
+@require_POST
+@workspace_view
+def article_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    if not perms.user_can_request_changes(request.user, article):
+        raise PermissionDenied(_("你不能对这篇文章提出修改意见。"))
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    if not comment.strip():
+        messages.error(request, _("要求修改时必须写明意见。"))
+        return redirect("editorial:article_detail", article.pk)
+    services.article_request_changes(user=request.user, article_id=article.pk, comment=comment)
+    messages.success(request, _("已退回修改，作者会收到邮件。"))
+    return redirect("editorial:article_detail", article.pk)
+
+
+@require_POST
+@workspace_view
+def article_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    services.article_withdraw(user=request.user, article_id=article.pk,
+                              comment=request.POST.get("comment", ""))
+    messages.success(request, _("文章已撤回。"))
+    return redirect("editorial:article_detail", article.pk)
+
+
+@require_POST
+@workspace_view
+def article_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    services.article_reopen(user=request.user, article_id=article.pk)
+    messages.success(request, _("文章已恢复为草稿。"))
+    return redirect("editorial:article_detail", article.pk)
+
+
+@require_POST
+@workspace_view
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    form = CommentForm(request.POST)
+    if not perms.user_can_comment_article(request.user, article):
+        raise PermissionDenied(_("你不能评论这篇文章。"))
+    if form.is_valid():
+        services.comment_add(user=request.user, article_id=article.pk,
+                             body=form.cleaned_data["body"],
+                             parent_id=form.cleaned_data.get("parent"))
+    else:
+        messages.error(request, _("评论不能为空，且不能超过 10000 字。"))
+    return redirect(reverse("editorial:article_detail", args=[article.pk]) + "#comments")
+
+
+@require_POST
+@workspace_view
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    _article(request, comment.article_id)
+    services.comment_set_resolved(user=request.user, comment_id=comment.pk,
+                                  resolved=request.POST.get("resolved") == "1")
+    return redirect(reverse("editorial:article_detail", args=[comment.article_id]) + "#comments")
+
+
+@require_GET
+@workspace_view
+def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    return render(request, "editorial/revision_list.html",
+                  {"article": article, "revisions": selectors.article_revisions(article)})
+
+
+@require_GET
+@workspace_view
+def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    article = _article(request, pk)
+    revision = get_object_or_404(article.revisions.select_related("created_by"), number=number)
+    return render(request, "editorial/revision_detail.html", {
+        "article": article, "revision": revision,
+        "can_restore": perms.user_can_edit_article(request.user, article)
+        and number != article.version,
+    })
+
+
+@require_GET
+@workspace_view
+def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        numbers = list(article.revisions.values_list("number", flat=True)[:2])
+        if len(numbers) < 2:
+            raise Http404(_("至少需要两个修订版才能比较。")) from None
+        b, a = numbers[0], numbers[1]
+    old = get_object_or_404(article.revisions, number=a)
+    new = get_object_or_404(article.revisions, number=b)
+    diff = versions_diff(snapshot_from_revision(old), snapshot_from_revision(new),
+                         SNAPSHOT_LABELS)
+    return render(request, "editorial/revision_compare.html", {
+        "article": article, "old": old, "new": new, "diff": diff,
+        "revisions": selectors.article_revisions(article),
+    })
+
+
+@require_POST
+@workspace_view
+def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    article = _article(request, pk)
+    try:
+        services.revision_restore(user=request.user, article_id=article.pk, number=number,
+                                  base_version=int(request.POST.get("base_version") or -1))
+    except services.EditConflict:
+        messages.error(request, _("文章在你打开后已被他人修改，请刷新后再恢复。"))
+        return redirect("editorial:revision_detail", article.pk, number)
+    messages.success(request, _("已把第 %(n)d 版恢复为新的修订版。") % {"n": number})
+    return redirect("editorial:article_detail", article.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def article_import(request: HttpRequest) -> HttpResponse:
+    if not perms.user_can_create_article(request.user):
+        raise PermissionDenied(_("只有编辑可以导入文章。"))
+    form = DocxImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_import_docx(
+                user=request.user, data=form.file_data, file_name=form.file_name,
+                section=form.cleaned_data["section"],
+            )
+        except services.ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("已从 Word 文件导入，请检查后保存。"))
+            return redirect("editorial:article_edit", article.pk)
+    return render(request, "editorial/article_import.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def image_upload(request: HttpRequest) -> HttpResponse:
+    """Validated image upload for the editor: JSON for the editor's script, a page otherwise."""
+    if not perms.user_can_upload_image(request.user):
+        raise PermissionDenied(_("只有编辑可以上传图片。"))
+    form = ImageUploadForm(request.POST or None, request.FILES or None)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.method == "POST" and form.is_valid():
+        asset = services.asset_store(data=form.image_data, original_name=form.image_name,
+                                     user=request.user)
+        if wants_json:
+            return JsonResponse({"url": asset.file.url, "width": asset.width,
+                                 "height": asset.height, "name": asset.original_name})
+        return render(request, "editorial/image_upload.html", {"form": form, "asset": asset})
+    if request.method == "POST" and wants_json:
+        errors = [str(e) for errors in form.errors.values() for e in errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    return render(request, "editorial/image_upload.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,154 @@
+"""XSS corpus: 100+ hostile payloads posted raw into body, title, captions, contributor names,
+tags, comments and review decisions; no page of the workspace (editor, article page,
+revisions, diff, conflict page, lists) and no e-mail carries anything executable."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from editorial.models import Article
+from editorial.richtext import find_hostile_markup, sanitize_html
+from tests.editorial import factories_workspace as wf
+from tests.editorial.workspace.xss_payloads import PAYLOADS
+
+pytestmark = pytest.mark.django_db
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "background", "poster",
+             "srcset", "data", "cite", "codebase", "dynsrc", "lowsrc"}
+# Every element our templates and the body allowlist produce; anything else got through.
+KNOWN_TAGS = {
+    "html", "head", "meta", "title", "link", "script", "body", "header", "nav", "a", "form",
+    "input", "button", "span", "main", "h1", "h2", "h3", "h4", "p", "div", "section", "ul",
+    "ol", "li", "label", "select", "option", "textarea", "table", "thead", "tbody", "tr", "th",
+    "td", "small", "img", "figure", "figcaption", "strong", "em", "b", "i", "u", "s", "sup",
+    "sub", "code", "pre", "blockquote", "hr", "br", "fieldset", "legend", "details", "summary",
+    "ins", "del", "time", "article", "aside", "footer",
+}
+
+
+def _scheme(value: str) -> str | None:
+    compact = re.sub(r"[\x00-\x20]", "", value).lower()
+    match = re.match(r"^([a-z][a-z0-9+.\-]*):", compact)
+    return match.group(1) if match else None
+
+
+class ExecutableFinder(HTMLParser):
+    """Collects every construct in a page that a browser could run."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._script: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag not in KNOWN_TAGS:
+            self.problems.append(f"unexpected element <{tag}>")
+        if tag == "script":
+            src = attributes.get("src") or ""
+            kind = attributes.get("type") or ""
+            if src and not src.startswith(settings.STATIC_URL):
+                self.problems.append(f"script from {src!r}")
+            if not src and kind not in {"application/json", "importmap"}:
+                self.problems.append("inline executable script")
+        if tag == "meta" and "http-equiv" in attributes:
+            self.problems.append("meta http-equiv")
+        if tag == "link" and not (attributes.get("href") or "").startswith("/"):
+            self.problems.append(f"link to {attributes.get('href')!r}")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.problems.append(f"event handler {name} on <{tag}>")
+            if name in {"srcdoc", "formaction"}:
+                self.problems.append(f"{name} on <{tag}>")
+            if name == "style" and re.search(r"url\(|expression|javascript", value, re.I):
+                self.problems.append(f"style {value!r} on <{tag}>")
+            if name in URL_ATTRS:
+                for part in value.split(","):
+                    scheme = _scheme(part.strip())
+                    if scheme and scheme not in SAFE_SCHEMES:
+                        self.problems.append(f"{scheme}: URL in {name} on <{tag}>")
+
+    handle_startendtag = handle_starttag
+
+
+def executable_parts(html: str) -> list[str]:
+    finder = ExecutableFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.problems
+
+
+def test_the_checker_itself_finds_executable_markup():
+    assert executable_parts("<p>ok</p><script src='/static/x.js'></script>") == []
+    for bad in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                "<a href='javascript:alert(1)'>x</a>", "<svg onload=alert(1)>",
+                "<iframe srcdoc='x'></iframe>", "<a href=' java\tscript:x'>x</a>"]:
+        assert executable_parts(bad), bad
+
+
+def _name(payload: str, limit: int) -> str:
+    return re.sub(r"[|｜\r\n]", "¦", payload)[:limit].strip() or "x"
+
+
+@pytest.fixture
+def people(db):
+    return wf.editor(), wf.reviewer(), wf.editor("editor2", first_name="编辑丙")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=[str(i) for i in range(len(PAYLOADS))])
+def test_payload_is_never_executable_anywhere(payload, people, section, client,
+                                              django_capture_on_commit_callbacks):
+    editor, reviewer, _other = people
+    caption = (f'<figure><img src="{settings.MEDIA_URL}images/a.png">'
+               f"<figcaption>{payload}</figcaption></figure>")
+    data = {
+        "base_version": 0, "title": payload[:300], "subtitle": payload[:300],
+        "section": section.pk, "summary": payload, "source": payload[:200],
+        "tags": _name(payload, 90), "body": payload + caption,
+        "credits": f"{_name(payload, 100)}｜{_name(payload, 300)}｜{_name(payload, 300)}",
+    }
+    client.force_login(editor)
+    response = client.post(reverse("editorial:article_create"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert find_hostile_markup(article.body) == []
+    assert sanitize_html(article.body) == article.body
+    edit = reverse("editorial:article_edit", args=[article.pk])
+    client.post(edit, data | {"base_version": 1, "body": payload + "<p>第二稿</p>" + caption})
+    stale = client.post(edit, data | {"base_version": 1, "body": caption + payload})
+    assert stale.status_code == 409
+    pages = [
+        stale.content.decode(),
+        client.get(edit).content.decode(),
+        client.get(reverse("editorial:article_detail", args=[article.pk])).content.decode(),
+        client.get(reverse("editorial:revision_list", args=[article.pk])).content.decode(),
+        client.get(reverse("editorial:revision_detail", args=[article.pk, 1])).content.decode(),
+        client.get(reverse("editorial:revision_compare", args=[article.pk]),
+                   {"a": 1, "b": 2}).content.decode(),
+        client.get(reverse("editorial:article_list"), {"q": payload[:50]}).content.decode(),
+        client.get(reverse("editorial:dashboard")).content.decode(),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("editorial:article_submit", args=[article.pk]), {
+            "reviewers": [reviewer.pk], "due_date": "2099-01-01", "comment": payload})
+    client.force_login(reviewer)
+    client.post(reverse("editorial:comment_create", args=[article.pk]), {"body": payload})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("editorial:article_request_changes", args=[article.pk]),
+                    {"comment": payload})
+    pages.append(client.get(reverse("editorial:article_detail", args=[article.pk])).content.decode())
+    for number, html in enumerate(pages):
+        assert executable_parts(html) == [], (number, payload)
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert message.content_subtype == "plain" and not getattr(message, "alternatives", [])
+        assert "\n" not in message.subject and "\r" not in message.subject
+        assert message.to in (["reviewer@example.org"], ["editor@example.org"])

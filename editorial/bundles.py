@@ -44,6 +44,7 @@ from editorial.richtext import (
 )
 from editorial.selectors import articles_in_issue_order, issue_sections_in_order
 from editorial.services import (
+    article_record_import,
     article_slug_for,
     asset_store,
     issue_set_article_order,
@@ -492,6 +493,7 @@ def _import(bundle: ParsedBundle, *, user, state: str, publish: bool,
             ArticleContributor.objects.create(
                 article=article, contributor=contributor, position=position, note=item.author_note
             )
+        article_record_import(article=article, user=user)
         ordered.append(article)
     issue_set_article_order(issue=issue, articles=ordered)
     result.untouched = [a.title for a in issue.articles.exclude(pk__in=[a.pk for a in ordered])]

@@ -43,6 +43,15 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "backgrou
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute in {"href", "src"}:
+        # Browsers ignore control characters and spaces around and inside a scheme
+        # ("\x01javascript:", "java\tscript:"); the sanitiser's own URL check does not.
+        value = re.sub(r"^[\x00-\x20]+", "", value)
+        scheme = _url_scheme(value)
+        if scheme is not None and scheme not in URL_SCHEMES:
+            return None
+        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]", value):
+            return None
     # Images must be ones we stored (and Pillow verified); nothing is fetched from elsewhere.
     if element == "img" and attribute == "src" and not value.startswith(settings.MEDIA_URL):
         return None

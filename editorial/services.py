@@ -301,6 +301,32 @@ def _write_revision(*, article: Article, user, note: str = "") -> Revision:
     )
 
 
+def article_record_import(*, article: Article, user=None) -> Revision | None:
+    """After a bundle import changed ``article``: a new revision when the content differs from
+    the latest one (re-importing the same bundle adds nothing), approved when the article is."""
+    latest = article.revisions.order_by("-number").first()
+    credits = [
+        {"name": c.contributor.name, "affiliation": c.contributor.affiliation, "note": c.note}
+        for c in article.credits.select_related("contributor").order_by("position")
+    ]
+    if latest is not None and [
+        latest.title, latest.subtitle, latest.summary, latest.body, latest.source,
+        latest.section_name, sorted(latest.tags), latest.credits, latest.lead_image_id,
+    ] == [
+        article.title, article.subtitle, article.summary, article.body, article.source,
+        article.section.name, sorted(article.tags.names()), credits, article.lead_image_id,
+    ]:
+        revision = latest
+    else:
+        article.version = (latest.number if latest else article.version) + 1
+        Article.objects.filter(pk=article.pk).update(version=article.version)
+        revision = _write_revision(article=article, user=user, note=gettext("期刊包导入"))
+    if article.state == ArticleState.APPROVED and article.approved_revision_id != revision.pk:
+        article.approved_revision = revision
+        Article.objects.filter(pk=article.pk).update(approved_revision=revision)
+    return revision
+
+
 def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
     article.title = content.title.strip()
     article.subtitle = content.subtitle.strip()

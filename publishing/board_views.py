@@ -22,7 +22,7 @@ from editorial import services as editorial_services
 from editorial.images import ImageRejected
 from editorial.models import Article, Issue
 from editorial.richtext import markdown_to_html
-from publishing import permissions, release_services
+from publishing import permissions, release_services, rendering
 from publishing import selectors as board_selectors
 from publishing.board_forms import CorrectionForm, IssueCreateForm, IssueFrontForm, ScheduleForm
 from publishing.downloads import file_response
@@ -222,3 +222,48 @@ def board_proof_file(request: HttpRequest, pk: int, proof_id: int, name: str) ->
     is_pdf = name == "proof.pdf"
     return file_response(request, path, filename=None,
                          content_type="application/pdf" if is_pdf else "image/png", private=True)
+
+
+# --------------------------------------------------------------------------- article previews
+
+# A preview is our own HTML with an inline stylesheet: no scripts, no foreign anything.
+PREVIEW_CSP = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; "
+               "form-action 'none'; frame-ancestors 'self'")
+
+
+def _previewable(request: HttpRequest, pk: int) -> Article:
+    """Only those who may see the draft in the workspace may preview it."""
+    from editorial.permissions import user_can_view_article
+
+    article = get_object_or_404(
+        Article.objects.select_related("section__publication", "issue__publication", "lead_image"),
+        pk=pk,
+    )
+    if not user_can_view_article(request.user, article):
+        raise PermissionDenied
+    return article
+
+
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    article = _previewable(request, pk)
+    response = HttpResponse(rendering.article_preview_html(article))
+    response["Content-Security-Policy"] = PREVIEW_CSP
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def article_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    article = _previewable(request, pk)
+    try:
+        pdf = rendering.article_preview_pdf(article)
+    except rendering.MissingGlyphsError as exc:
+        return render(request, "publishing/preview_error.html",
+                      {"article": article, "error": str(exc)}, status=422)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response

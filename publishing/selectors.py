@@ -17,8 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from taggit.models import Tag
 
-from editorial.models import Article, ArticleContributor, ArticleState, Issue, IssueStatus
+from editorial.models import (
+    Article,
+    ArticleContributor,
+    ArticleState,
+    Contributor,
+    Issue,
+    IssueStatus,
+)
 from editorial.selectors import articles_in_issue_order
 from publishing import permissions
 from publishing.models import (
@@ -46,10 +54,17 @@ def issue_get_published(*, publication_slug: str, number: int) -> Issue | None:
 
 
 def issue_articles_for_print(issue: Issue) -> list[Article]:
-    """The issue's approved articles in print order (section order, then position)."""
+    """The issue's articles as approved, in print order.
+
+    An article prints with the content of its approved revision, not whatever it holds now: an
+    approved article edited while its issue is being published went back to draft, and what
+    ships is still exactly what the reviewers approved. Articles never approved (and imported
+    ones without revisions unless approved) do not print; withdrawn ones never do.
+    """
     articles = (
-        issue.articles.filter(state=ArticleState.APPROVED)
-        .select_related("section", "lead_image")
+        issue.articles.exclude(state=ArticleState.WITHDRAWN)
+        .filter(Q(approved_revision__isnull=False) | Q(state=ArticleState.APPROVED))
+        .select_related("section", "lead_image", "approved_revision__lead_image")
         .prefetch_related(
             Prefetch(
                 "credits",
@@ -58,7 +73,27 @@ def issue_articles_for_print(issue: Issue) -> list[Article]:
             "tags",
         )
     )
-    return articles_in_issue_order(articles)
+    return articles_in_issue_order(_as_approved(a) for a in articles)
+
+
+def _as_approved(article: Article) -> Article:
+    """Put the approved revision's content on the (unsaved) article, credits and tags included,
+    through the same prefetch cache ``article.credits.all()`` and ``article.tags.all()`` read."""
+    revision = article.approved_revision
+    if revision is None:
+        return article
+    for field in ("title", "subtitle", "summary", "body", "source"):
+        setattr(article, field, getattr(revision, field))
+    article.lead_image = revision.lead_image
+    cache = article._prefetched_objects_cache
+    cache["credits"] = [
+        ArticleContributor(article=article, position=index, note=credit.get("note", ""),
+                           contributor=Contributor(name=credit["name"],
+                                                   affiliation=credit.get("affiliation", "")))
+        for index, credit in enumerate(revision.credits)
+    ]
+    cache["tags"] = [Tag(name=name) for name in sorted(revision.tags)]
+    return article
 
 
 def issue_edition_dir(issue: Issue) -> Path:

@@ -14,6 +14,10 @@ urlpatterns = [
     path("media/<path:path>", views.media_file, name="media"),
     # The issue planning board sits in the editors' workspace.
     path("editorial/issues/", board_views.board, name="board"),
+    path("editorial/articles/<int:pk>/preview/", board_views.article_preview,
+         name="article_preview"),
+    path("editorial/articles/<int:pk>/preview.pdf", board_views.article_preview_pdf,
+         name="article_preview_pdf"),
     path("editorial/issues/<int:pk>/", board_views.board_issue, name="board_issue"),
     path("editorial/issues/<int:pk>/front", board_views.board_front, name="board_front"),
     path("editorial/issues/<int:pk>/add", board_views.board_add, name="board_add"),

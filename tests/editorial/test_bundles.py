@@ -21,6 +21,7 @@ from editorial.models import (
     Issue,
     IssueStatus,
     Publication,
+    Revision,
     Section,
 )
 from tests.editorial.conftest import ASSOCIATION, EXPERT, ISSUE_YAML, NEWS, write_bundle
@@ -44,6 +45,7 @@ def snapshot() -> tuple:
         list(ArticleContributor.objects.values().order_by("pk")),
         list(Contributor.objects.values().order_by("pk")),
         list(Asset.objects.values().order_by("pk")),
+        list(Revision.objects.values("pk", "article_id", "number").order_by("pk")),
         media_files(),
     )
 
@@ -119,6 +121,19 @@ def test_reimporting_the_same_bundle_adds_nothing(bundle):
     # Only timestamps move; no rows and no files are added.
     assert [len(t) for t in after] == [len(t) for t in before]
     assert after[-1] == before[-1]
+
+
+def test_import_records_approved_revisions_and_a_changed_reimport_adds_one(bundle):
+    run_import(bundle)
+    article = Article.objects.get(slug="ai-export-limits")
+    assert article.approved_revision is not None
+    assert article.approved_revision.body == article.body
+    path = bundle / "articles" / "05-ai-export-limits.md"
+    path.write_text(path.read_text().replace("ChatGPT", "Claude"), encoding="utf-8")
+    run_import(bundle)
+    article.refresh_from_db()
+    assert article.revisions.count() == 2
+    assert "Claude" in article.approved_revision.body
 
 
 def test_reimport_updates_changed_article_in_place(bundle):

@@ -88,3 +88,19 @@ def test_markdown_writer_maps_figure_images_to_bundle_paths():
     html = '<figure><img src="/media/images/abc.png" alt="图1"><figcaption>图1 规模</figcaption></figure>'
     written = html_to_markdown(html, image_src=lambda src: "images/chart.png")
     assert written == "![图1 规模](images/chart.png)\n"
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["\x01javascript:alert(1)", " \x00javascript:alert(1)", "java\tscript:alert(1)",
+     "\x0bJavaScript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>"],
+)
+def test_sanitize_drops_urls_browsers_would_run_as_scripts(href):
+    clean = sanitize_html(f'<a href="{href}">x</a>')
+    assert "script" not in clean.lower().replace("<a>", "") and "data:" not in clean
+
+
+def test_sanitize_keeps_ordinary_links():
+    assert 'href="https://www.mofcom.gov.cn/"' in sanitize_html(
+        '<a href="https://www.mofcom.gov.cn/">商务部</a>')
+    assert 'href="/issues/x/1/"' in sanitize_html('<a href="/issues/x/1/">本刊</a>')

@@ -294,3 +294,50 @@ def test_two_publish_runs_at_once_publish_render_and_announce_once(monkeypatch):
     assert issue_publish(issue=issue, token=token).reason == "already-published"
     run_worker()
     assert sorted(m.to[0] for m in mail.outbox) == ["m0@example.cn", "m1@example.cn", "m2@example.cn"]
+
+
+def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revision(monkeypatch):
+    """The editor saves a change at the moment the worker renders: the issue still ships the
+    revision the reviewer approved, word for word."""
+    import datetime as _dt
+    import subprocess
+
+    from django.contrib.auth.models import Group
+
+    from editorial import services as editorial_services
+    from publishing import services as publishing_services
+    from tests.factories import UserFactory
+
+    issue, editor = ready_issue(), make_editor()
+    reviewer = UserFactory(username="reviewer")
+    reviewer.groups.add(Group.objects.get_or_create(name="审稿人")[0])
+    section = issue.articles.first().section
+    content = editorial_services.ArticleContent(
+        title="审定后的标题", section=section, body="<p>审定版本的正文：甲乙丙丁。</p>")
+    article = editorial_services.article_create(user=editor, content=content)
+    editorial_services.article_submit(user=editor, article_id=article.pk, reviewers=[reviewer],
+                                      due_date=_dt.date.today() + _dt.timedelta(days=3))
+    editorial_services.article_approve(user=reviewer, article_id=article.pk, comment="同意")
+    article.refresh_from_db()
+    editorial_services.issue_add_article(issue=issue, article=article)
+    token = make_due(issue, editor)
+    real_render = publishing_services.issue_render
+
+    def edit_then_render(**kwargs):
+        current = type(article).objects.get(pk=article.pk)
+        editorial_services.article_update(
+            user=editor, article_id=article.pk, base_version=current.version,
+            content=editorial_services.ArticleContent(
+                title="未经审定的新标题", section=section, issue=issue,
+                body="<p>未经审定的正文：戊己庚辛。</p>"),
+        )
+        return real_render(**kwargs)
+
+    monkeypatch.setattr(publishing_services, "issue_render", edit_then_render)
+    edition = issue_publish(issue=issue, token=token).edition
+    text = subprocess.run(["pdftotext", str(edition.pdf_path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "审定后的标题" in text and "甲乙丙丁" in text
+    assert "未经审定" not in text and "戊己庚辛" not in text
+    article.refresh_from_db()
+    assert article.state == "draft"  # the edit itself was kept, waiting for re-approval

@@ -47,11 +47,15 @@ demo-data:
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo $(DEMO_BUNDLE)
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py create_demo_users
 
-serve:
+serve: ## the site on $(HOST):$(PORT) with a task worker beside it (scheduled publishing, proofs)
 	@echo ""
 	@echo "  bulletin is running:  http://$(HOST):$(PORT)/"
+	@echo "  editors' workspace:   http://$(HOST):$(PORT)/editorial/   (Ctrl-C stops both)"
 	@echo ""
-	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	@export DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS); \
+	$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: setup test-only ## set up, then run every test
 

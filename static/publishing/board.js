@@ -30,7 +30,9 @@
         .catch(function () { statusEl.textContent = "保存失败，请刷新页面。"; });
     };
     layoutEl.querySelectorAll("ol.sortable").forEach(function (list) {
+      // forceFallback: mouse-event dragging, the same in every browser and in Playwright.
       window.Sortable.create(list, {group: "issue", animation: 150, handle: ".article-item",
+                                    forceFallback: true,
                                     filter: "button, form", preventOnFilter: false, onEnd: save});
     });
   }

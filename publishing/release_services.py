@@ -225,6 +225,24 @@ def issue_publish(*, issue: Issue, token: str | None = None, actor=None,
         raise
 
 
+def issue_publish_now(*, issue: Issue, actor=None) -> PublishOutcome:
+    """Publish an issue at once through the same path as a scheduled release (back issues,
+    the demo, `manage.py publish_issue`). Command-line and admin use only: no permission check.
+    An issue already published is left as it is."""
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if issue.status == IssueStatus.PUBLISHED:
+            return PublishOutcome(None, "already-published")
+        release, _created = Release.objects.select_for_update().get_or_create(issue=issue)
+        release.release_at = timezone.now()
+        release.token = uuid.uuid4()
+        release.scheduled_by = actor
+        release.save()
+        issue_set_status(issue=issue, status=IssueStatus.SCHEDULED)
+        _event(issue, EventKind.SCHEDULED, actor, _("立即出版"))
+    return issue_publish(issue=issue, token=str(release.token), actor=actor)
+
+
 def _record_failure(issue: Issue, worker: str, exc: Exception) -> None:
     message = str(exc) or exc.__class__.__name__
     logger.error("publishing %s failed: %s", issue, message)

@@ -341,3 +341,24 @@ def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revi
     assert "未经审定" not in text and "戊己庚辛" not in text
     article.refresh_from_db()
     assert article.state == "draft"  # the edit itself was kept, waiting for re-approval
+
+
+def test_publish_issue_command_publishes_a_back_issue_once():
+    issue = ready_issue()
+    out = io.StringIO()
+    call_command("publish_issue", issue.publication.slug, str(issue.number), stdout=out)
+    assert "published edition 1" in out.getvalue()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.PUBLISHED
+    assert issue.search_entries.count() == 2
+    out = io.StringIO()
+    call_command("publish_issue", issue.publication.slug, str(issue.number), stdout=out)
+    assert "already-published" in out.getvalue()
+    assert Edition.objects.filter(issue=issue).count() == 1
+
+
+def test_publish_issue_command_reports_a_missing_issue_plainly():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no issue 99 of publication 'nope'"):
+        call_command("publish_issue", "nope", "99")

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 from django.core import checks
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PublishingConfig(AppConfig):
     name = "publishing"
-    verbose_name = _("出版")
+    verbose_name = pgettext_lazy("app name", "出版")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -29,7 +29,6 @@ from editorial.models import (
     Asset,
     Contributor,
     Issue,
-    IssueStatus,
     Publication,
     Section,
 )
@@ -422,7 +421,7 @@ def _match_articles(issue: Issue, parsed: list[ParsedArticle]) -> dict[str, Arti
     return matched
 
 
-def _import(bundle: ParsedBundle, *, user, state: str, publish: bool,
+def _import(bundle: ParsedBundle, *, user, state: str,
             written: list[str]) -> ImportResult:
     publication, created_pub = Publication.objects.get_or_create(
         slug=bundle.publication_slug,
@@ -453,8 +452,6 @@ def _import(bundle: ParsedBundle, *, user, state: str, publish: bool,
     issue.cover_date = bundle.date
     issue.editor_note = bundle.editor_note_html
     issue.cover_image = asset_for(bundle.cover_image) if bundle.cover_image else None
-    if publish:
-        issue.status = IssueStatus.PUBLISHED
     issue.save()
 
     matched = _match_articles(issue, bundle.articles)
@@ -501,7 +498,7 @@ def _import(bundle: ParsedBundle, *, user, state: str, publish: bool,
 
 
 def bundle_import(*, directory: Path | str, user=None, dry_run: bool = False,
-                  state: str = ArticleState.APPROVED, publish: bool = False) -> ImportResult:
+                  state: str = ArticleState.APPROVED) -> ImportResult:
     """Import (or re-import) a bundle, all or nothing. Raises ``BundleError`` listing problems."""
     bundle = bundle_read(directory)
     if dry_run:
@@ -509,7 +506,7 @@ def bundle_import(*, directory: Path | str, user=None, dry_run: bool = False,
     written: list[str] = []
     try:
         with transaction.atomic():
-            return _import(bundle, user=user, state=state, publish=publish, written=written)
+            return _import(bundle, user=user, state=state, written=written)
     except BaseException:
         remove_files(written)
         raise

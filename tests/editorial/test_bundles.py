@@ -19,7 +19,6 @@ from editorial.models import (
     Asset,
     Contributor,
     Issue,
-    IssueStatus,
     Publication,
     Revision,
     Section,
@@ -152,11 +151,6 @@ def test_dry_run_validates_and_writes_nothing(bundle):
     output = run_import(bundle, "--dry-run")
     assert "valid, 3 article(s)" in output
     assert snapshot() == before
-
-
-def test_publish_flag_marks_issue_published(bundle):
-    run_import(bundle, "--published")
-    assert Issue.objects.get().status == IssueStatus.PUBLISHED
 
 
 # --------------------------------------------------------------------------- round trip

@@ -18,15 +18,12 @@ class Command(BaseCommand):
             default=ArticleState.APPROVED,
             help="workflow state of newly created articles (default: approved, for back issues)",
         )
-        parser.add_argument(
-            "--published", action="store_true", help="mark the issue as published (back issues)"
-        )
 
-    def handle(self, *args, directory: str, dry_run: bool, state: str, published: bool,
+    def handle(self, *args, directory: str, dry_run: bool, state: str,
                **options) -> None:
         try:
             result = bundle_import(
-                directory=directory, dry_run=dry_run, state=state, publish=published
+                directory=directory, dry_run=dry_run, state=state
             )
         except BundleError as exc:
             for problem in exc.problems:

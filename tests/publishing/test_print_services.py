@@ -1,0 +1,136 @@
+"""Rendering into place: all or nothing, with a time limit; print-shop variant; page sizes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from editorial.models import ArticleState, PageSize
+from publishing.rendering import MissingGlyphsError, article_preview_pdf, issue_pdf_bytes
+from publishing.selectors import issue_edition_dir, issue_pdf_path
+from publishing.services import RenderTimeout, issue_render
+from tests.factories import ArticleFactory, IssueFactory, PublicationFactory, SectionFactory
+from tests.publishing.print_fixtures import read_pdf
+
+pytestmark = pytest.mark.django_db
+
+MM = 72 / 25.4
+
+
+@pytest.fixture
+def small_issue():
+    publication = PublicationFactory(slug="small", name="大连数字贸易", publisher="大连市数字贸易协会")
+    issue = IssueFactory(publication=publication, number=2)
+    section = SectionFactory(publication=publication, name="专家观点")
+    paragraph = "<p>数字贸易正在改变全球分工格局，2023 年规模持续扩大。</p>"
+    ArticleFactory(issue=issue, section=section, title="数字贸易的新机遇", slug="small-a",
+                   body="<h2>一、背景</h2>" + paragraph * 20)
+    return issue
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_issue_render_puts_pdf_and_html_edition_in_the_edition_folder(small_issue):
+    result = issue_render(issue=small_issue)
+    assert result.pdf_path == issue_pdf_path(small_issue).resolve()
+    assert result.html_dir == (issue_edition_dir(small_issue) / "html").resolve()
+    assert result.pdf_path.read_bytes().startswith(b"%PDF-")
+    assert result.pages == len(PdfReader(result.pdf_path).pages) >= 3
+    assert (result.html_dir / "index.html").is_file()
+    assert (result.html_dir / "small-a.html").is_file()
+    assert leftovers(issue_edition_dir(small_issue)) == []
+
+
+def test_a_failed_render_leaves_the_previous_edition_in_place(small_issue):
+    first = issue_render(issue=small_issue)
+    pdf_before = first.pdf_path.read_bytes()
+    index_before = (first.html_dir / "index.html").read_bytes()
+    ArticleFactory(issue=small_issue, section=small_issue.articles.first().section,
+                   title="新的会员来稿", slug="small-b", body="<p>太好了🎉</p>",
+                   state=ArticleState.APPROVED)
+
+    with pytest.raises(MissingGlyphsError, match="新的会员来稿"):
+        issue_render(issue=small_issue)
+
+    assert first.pdf_path.read_bytes() == pdf_before
+    assert (first.html_dir / "index.html").read_bytes() == index_before
+    assert not (first.html_dir / "small-b.html").exists()
+    assert leftovers(issue_edition_dir(small_issue)) == []
+
+
+def test_a_render_over_its_time_limit_is_stopped_and_changes_nothing(small_issue, tmp_path):
+    target = tmp_path / "issue.pdf"
+    target.write_bytes(b"%PDF-1.7 the earlier file")
+
+    with pytest.raises(RenderTimeout, match="time limit"):
+        issue_render(issue=small_issue, pdf_path=target, timeout=0.05)
+
+    assert target.read_bytes() == b"%PDF-1.7 the earlier file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["issue.pdf"]
+
+
+def test_the_time_limit_comes_from_settings(small_issue, tmp_path, settings):
+    settings.BULLETIN_RENDER_TIMEOUT = 0.05
+    with pytest.raises(RenderTimeout):
+        issue_render(issue=small_issue, pdf_path=tmp_path / "issue.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_same_content_gives_the_same_bytes(small_issue):
+    assert issue_pdf_bytes(small_issue) == issue_pdf_bytes(small_issue)
+
+
+def test_print_shop_variant_has_a_3mm_bleed_crop_marks_and_a_cover_running_into_the_bleed(
+        small_issue, tmp_path):
+    pdf = issue_pdf_bytes(small_issue, print_mode=True)
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        trim, media = page.trimbox, page.mediabox
+        assert float(trim.width) == pytest.approx(210 * MM, abs=0.1)
+        assert float(trim.left) - float(media.left) == pytest.approx(3 * MM, abs=0.05)
+        assert float(media.top) - float(trim.top) == pytest.approx(3 * MM, abs=0.05)
+        assert float(page.bleedbox.width) == pytest.approx(216 * MM, abs=0.1)
+    path = tmp_path / "print.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "254", "-f", "1", "-l", "2", str(path),
+                    str(tmp_path / "page")], check=True)  # 10 pixels per millimetre
+    cover = Image.open(tmp_path / "page-1.png").convert("RGB")
+    red, cream = (143, 27, 30), (247, 243, 234)
+    near = lambda a, b: all(abs(x - y) < 12 for x, y in zip(a, b, strict=True))  # noqa: E731
+    assert near(cover.getpixel((40, 100)), red)  # left bleed beside the band
+    assert near(cover.getpixel((1000, 5)), red)  # top bleed
+    assert near(cover.getpixel((1000, cover.height - 5)), cream)  # bottom bleed
+    # Crop marks: short black lines in the bleed at the trim line, off the page's corner.
+    inner = Image.open(tmp_path / "page-2.png").convert("L")
+    assert inner.getpixel((5, 30)) < 100 and inner.getpixel((30, 5)) < 100
+    assert inner.getpixel((5, 5)) > 200
+
+
+def test_screen_variant_has_no_bleed(small_issue):
+    page = PdfReader(io.BytesIO(issue_pdf_bytes(small_issue))).pages[0]
+    assert page.mediabox == page.trimbox
+
+
+@pytest.mark.parametrize(("page_size", "width", "height", "measure"), [
+    (PageSize.A4, 210, 297, 44 * 10.5), (PageSize.B5, 176, 250, 38 * 10),
+    (PageSize.A5, 148, 210, 32 * 9.5),
+])
+def test_page_size_and_text_block_follow_the_publication(page_size, width, height, measure):
+    """A5 and B5 are selectable; each sets its text on a whole number of characters."""
+    publication = PublicationFactory(slug=f"size-{page_size.lower()}", page_size=page_size)
+    issue = IssueFactory(publication=publication, number=1)
+    article = ArticleFactory(issue=issue, section=SectionFactory(publication=publication),
+                             body="<p>" + "数字贸易" * 200 + "</p>")
+    read = read_pdf(article_preview_pdf(article))
+    box = read.reader.pages[0].mediabox
+    assert float(box.width) == pytest.approx(width * MM, abs=0.2)
+    assert float(box.height) == pytest.approx(height * MM, abs=0.2)
+    widest = max(line.x_max - line.x_min for page in read.pages for line in page.lines)
+    assert widest == pytest.approx(measure, abs=0.5)

@@ -96,15 +96,6 @@ def _as_approved(article: Article) -> Article:
     return article
 
 
-def issue_edition_dir(issue: Issue) -> Path:
-    """Where the rendered PDF and HTML edition of ``issue`` live."""
-    return Path(settings.EDITIONS_ROOT) / issue.publication.slug / str(issue.number)
-
-
-def issue_pdf_path(issue: Issue) -> Path:
-    return issue_edition_dir(issue) / "issue.pdf"
-
-
 # --------------------------------------------------------------------------- members' library
 
 

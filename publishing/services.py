@@ -23,7 +23,6 @@ from django.conf import settings
 from editorial.models import Issue
 from publishing import rendering
 from publishing.rendering import MissingGlyphsError, RenderError
-from publishing.selectors import issue_edition_dir, issue_pdf_path
 
 logger = logging.getLogger(__name__)
 
@@ -137,17 +136,15 @@ def issue_render(*, issue: Issue, pdf_path: Path | str | None = None,
                  timeout: float | None = None) -> RenderResult:
     """Render ``issue`` to a PDF and/or an HTML edition folder, all or nothing.
 
-    With neither target given, both go to the issue's edition folder (``issue.pdf`` and
-    ``html/``); the editions the site serves are made by ``release_services``, which calls this
-    with its own targets. Raises ``MissingGlyphsError`` (naming the article), ``RenderTimeout``
+    The editions the site serves are made by ``release_services``, which calls this with its
+    own (staging) targets. Raises ``MissingGlyphsError`` (naming the article), ``RenderTimeout``
     or ``RenderError``; the files already in place are then left untouched.
     """
     started = time.monotonic()
     limit = settings.BULLETIN_RENDER_TIMEOUT if timeout is None else timeout
     deadline = started + limit
     if pdf_path is None and html_dir is None:
-        pdf_path = issue_pdf_path(issue)
-        html_dir = issue_edition_dir(issue) / "html"
+        raise ValueError("issue_render needs a PDF file, an HTML folder, or both")
     pdf_target = Path(pdf_path).resolve() if pdf_path is not None else None
     html_target = Path(html_dir).resolve() if html_dir is not None else None
 

@@ -110,3 +110,9 @@ def test_load_demo_reports_a_broken_bundle_and_imports_nothing(tmp_path):
     with pytest.raises(CommandError, match="nothing was imported"):
         run("load_demo", str(bundle))
     assert not Issue.objects.exists()
+
+
+def test_render_issue_without_a_target_says_what_it_needs():
+    build_print_issue(slug="cmd-none")
+    with pytest.raises(CommandError, match="--pdf FILE and/or --html DIR"):
+        run("render_issue", "cmd-none", "9")

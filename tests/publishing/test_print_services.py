@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from editorial.models import ArticleState, PageSize
 from publishing.rendering import MissingGlyphsError, article_preview_pdf, issue_pdf_bytes
-from publishing.selectors import issue_edition_dir, issue_pdf_path
 from publishing.services import RenderTimeout, issue_render
 from tests.factories import ArticleFactory, IssueFactory, PublicationFactory, SectionFactory
 from tests.publishing.print_fixtures import read_pdf
@@ -37,19 +36,21 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-def test_issue_render_puts_pdf_and_html_edition_in_the_edition_folder(small_issue):
-    result = issue_render(issue=small_issue)
-    assert result.pdf_path == issue_pdf_path(small_issue).resolve()
-    assert result.html_dir == (issue_edition_dir(small_issue) / "html").resolve()
+def test_issue_render_writes_the_pdf_and_html_edition_where_asked(small_issue, tmp_path):
+    result = issue_render(issue=small_issue, pdf_path=tmp_path / "issue.pdf",
+                          html_dir=tmp_path / "html")
+    assert result.pdf_path == (tmp_path / "issue.pdf").resolve()
+    assert result.html_dir == (tmp_path / "html").resolve()
     assert result.pdf_path.read_bytes().startswith(b"%PDF-")
     assert result.pages == len(PdfReader(result.pdf_path).pages) >= 3
     assert (result.html_dir / "index.html").is_file()
     assert (result.html_dir / "small-a.html").is_file()
-    assert leftovers(issue_edition_dir(small_issue)) == []
+    assert leftovers(tmp_path) == []
 
 
-def test_a_failed_render_leaves_the_previous_edition_in_place(small_issue):
-    first = issue_render(issue=small_issue)
+def test_a_failed_render_leaves_the_previous_edition_in_place(small_issue, tmp_path):
+    first = issue_render(issue=small_issue, pdf_path=tmp_path / "issue.pdf",
+                         html_dir=tmp_path / "html")
     pdf_before = first.pdf_path.read_bytes()
     index_before = (first.html_dir / "index.html").read_bytes()
     ArticleFactory(issue=small_issue, section=small_issue.articles.first().section,
@@ -57,12 +58,12 @@ def test_a_failed_render_leaves_the_previous_edition_in_place(small_issue):
                    state=ArticleState.APPROVED)
 
     with pytest.raises(MissingGlyphsError, match="新的会员来稿"):
-        issue_render(issue=small_issue)
+        issue_render(issue=small_issue, pdf_path=tmp_path / "issue.pdf", html_dir=tmp_path / "html")
 
     assert first.pdf_path.read_bytes() == pdf_before
     assert (first.html_dir / "index.html").read_bytes() == index_before
     assert not (first.html_dir / "small-b.html").exists()
-    assert leftovers(issue_edition_dir(small_issue)) == []
+    assert leftovers(tmp_path) == []
 
 
 def test_a_render_over_its_time_limit_is_stopped_and_changes_nothing(small_issue, tmp_path):

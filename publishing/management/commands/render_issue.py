@@ -14,8 +14,7 @@ from publishing.services import issue_render
 class Command(BaseCommand):
     help = (
         "Render an issue (any status) to a PDF and/or an HTML edition folder, e.g. a proof or "
-        "the print-shop file. With neither --pdf nor --html, both go to the issue's edition "
-        "folder (EDITIONS_ROOT/<slug>/<number>/). Publishing is publish_issue's job."
+        "the print-shop file. Publishing (the edition the site serves) is publish_issue's job."
     )
 
     # System checks concern the web site and cost a second; `manage.py check` still runs them.
@@ -37,6 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, publication_slug: str, number: int, pdf: str | None,
                html: str | None, print_mode: bool, timeout: float | None, **options) -> None:
+        if not pdf and not html:
+            raise CommandError("say where to write: --pdf FILE and/or --html DIR")
         issue = (Issue.objects.select_related("publication", "cover_image")
                  .filter(publication__slug=publication_slug, number=number).first())
         if issue is None:

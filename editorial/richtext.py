@@ -7,17 +7,21 @@ used by bundle export; it is written so that Markdown → HTML → Markdown is a
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import nh3
 from django.conf import settings
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sup", "sub", "code",
@@ -113,11 +117,12 @@ def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in {"W", "F"}
 
 
-def _make_markdown() -> MarkdownIt:
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """Built on first use: markdown-it costs start-up time every command would pay."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": True}).enable("table")
-
-
-_MD = _make_markdown()
 
 
 @dataclass
@@ -131,7 +136,7 @@ class MarkdownImage:
 
 
 def parse_markdown(text: str) -> list[Token]:
-    return _MD.parse(text)
+    return _markdown().parse(text)
 
 
 def markdown_images(tokens: list[Token]) -> list[MarkdownImage]:
@@ -169,7 +174,8 @@ _FIGURE_RE = re.compile(r'<p><img src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")?
 def render_markdown(tokens: list[Token]) -> str:
     """Render parsed Markdown; a paragraph holding only an image becomes a captioned figure."""
     _join_cjk_soft_breaks(tokens)
-    rendered = _MD.renderer.render(tokens, _MD.options, {})
+    md = _markdown()
+    rendered = md.renderer.render(tokens, md.options, {})
 
     def figure(match: re.Match[str]) -> str:
         src, alt = match.group(1), match.group(2)

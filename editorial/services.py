@@ -138,7 +138,7 @@ def issue_arrange(*, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
     if len(sections) != len({s for s, _ in layout}):
         raise AssemblyError("a section does not belong to this publication")
     order = [(section_id, pk) for section_id, pks in layout for pk in pks]
-    articles = {a.pk: a for a in Article.objects.select_for_update().filter(pk__in=current)}
+    articles = {a.pk: a for a in Article.objects.select_for_update().filter(pk__in=current).order_by("pk")}
     for section_id, pk in order:
         if articles[pk].section_id != section_id:
             Article.objects.filter(pk=pk).update(section_id=section_id)

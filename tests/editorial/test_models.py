@@ -136,3 +136,21 @@ def test_images_over_the_byte_limit_are_rejected_before_decoding(settings):
     settings.BULLETIN_IMAGE_MAX_BYTES = 1000
     with pytest.raises(ImageRejected, match="the limit is"):
         inspect_image(png_bytes(400, 400, "#123456") + b"\0" * 2000)
+
+
+def test_arranging_an_issue_orders_sections_and_moves_articles_between_them():
+    from editorial.selectors import articles_in_issue_order
+    from editorial.services import AssemblyError, issue_arrange
+
+    issue = IssueFactory()
+    first = SectionFactory(publication=issue.publication, name="专家观点", position=0)
+    second = SectionFactory(publication=issue.publication, name="国内资讯", position=1)
+    a, b = (ArticleFactory(issue=issue, section=first, position=i) for i in range(2))
+    c = ArticleFactory(issue=issue, section=second, position=2)
+    # Sections swapped, and b dragged into the second section.
+    issue_arrange(issue=issue, layout=[(second.pk, [c.pk, b.pk]), (first.pk, [a.pk])])
+    ordered = articles_in_issue_order(issue.articles.select_related("section"))
+    assert [(x.pk, x.section_id) for x in ordered] == [
+        (c.pk, second.pk), (b.pk, second.pk), (a.pk, first.pk)]
+    with pytest.raises(AssemblyError):
+        issue_arrange(issue=issue, layout=[(first.pk, [a.pk])])

@@ -59,7 +59,10 @@ session["_auth_user_hash"] = user.get_session_auth_hash()
 session.create()
 issue = Issue.objects.get(publication__slug="dalian-digital-trade", number=1)
 pdf = issue_published_pdf(issue)
-target = settings.STATIC_ROOT / "bench" / "issue.pdf"
+from pathlib import Path
+from publishing.library_services import issue_set_access
+issue_set_access(issue=issue, level="members")  # the members-only path is the one measured
+target = Path(settings.STATIC_ROOT) / "bench" / "issue.pdf"
 target.parent.mkdir(parents=True, exist_ok=True)
 shutil.copyfile(pdf, target)
 print(session.session_key, pdf.stat().st_size)
@@ -86,14 +89,15 @@ def wrk(url: str, *, seconds: int, connections: int, cookie: str | None = None) 
     errors = int(non2xx.group(1)) if non2xx else 0
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
-    return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"), "errors": errors}
+    detail = ", ".join(filter(None, [non2xx and non2xx.group(0), socket_errors and socket_errors.group(0)]))
+    return {"rps": rps, "p50": ms("50%"), "p99": ms("99%"), "errors": errors, "detail": detail}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers (2 × cores + 1)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -117,11 +121,11 @@ def main() -> None:
         run_manage(env, "migrate", "--noinput", "-v0")
         run_manage(env, "collectstatic", "--noinput", "-v0")
         run_manage(env, "load_demo", str(ROOT / "docs" / "demo-bundle"))
-        session_key, pdf_size = subprocess.run(
-            [PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-        ).stdout.split()
-        # The copied PDF must be in whitenoise's manifest: collect again.
-        run_manage(env, "collectstatic", "--noinput", "-v0")
+        setup = subprocess.run([PYTHON, "-c", SETUP], cwd=ROOT, env=env, capture_output=True,
+                               text=True)
+        if setup.returncode != 0:
+            sys.exit(setup.stderr)
+        session_key, pdf_size = setup.stdout.split()
         server = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "bulletin.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", str(args.workers), "--log-level", "warning"],
@@ -135,10 +139,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         cookie = f"sessionid={session_key}"
-        static_pdf = subprocess.run(
-            [PYTHON, "-c", "import django; django.setup();"
-             "from django.templatetags.static import static; print(static('bench/issue.pdf'))"],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
+        static_pdf = "/static/bench/issue.pdf"  # whitenoise serves all of STATIC_ROOT
         cases = [
             ("issue page, anonymous", "/issues/dalian-digital-trade/1/", None),
             ("issue page, member", "/issues/dalian-digital-trade/1/", cookie),
@@ -153,7 +154,7 @@ def main() -> None:
             result = wrk(base + path, seconds=args.seconds, connections=args.connections,
                          cookie=cookie_header)
             print(f"| {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
-                  f"| {result['errors']} |")
+                  f"| {result['errors']} |" + (f" <!-- {result['detail']} -->" if result["detail"] else ""))
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from editorial.models import Issue
 from editorial.richtext import plain_text
+from editorial.services import issue_touch
 from publishing.models import (
     AccessLevel,
     Announcement,
@@ -285,6 +286,7 @@ def issue_set_access(*, issue: Issue, level: str, embargo_months: int = 0) -> Is
     access.level = level
     access.embargo_months = embargo_months if level == AccessLevel.EMBARGO else 0
     access.save()
+    issue_touch(issue_id=issue.pk)
     return access
 
 

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from editorial.models import Issue, IssueStatus
-from editorial.services import issue_set_status
+from editorial.services import issue_set_status, issue_touch
 from publishing import permissions, selectors
 from publishing.models import Edition, EventKind, IssueEvent, Proof, ProofStatus, Release
 
@@ -349,6 +349,7 @@ def edition_correct(*, issue: Issue, erratum: str, actor) -> Edition:
                 content_hash=content_hash, published_by=actor, published_at=now,
                 erratum=f"{timezone.localdate():%Y-%m-%d}：{erratum.strip()}",
             )
+            issue_touch(issue_id=issue.pk)
             _event(issue, EventKind.EDITION, actor,
                    _("第 %(v)s 版：%(e)s") % {"v": edition.version, "e": erratum.strip()})
             issue_id = issue.pk

@@ -6,7 +6,7 @@ import hashlib
 import json
 import mimetypes
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -116,9 +116,11 @@ def issue_archive_by_year() -> list[tuple[int | None, list[Issue]]]:
 
 def issue_with_contents(*, publication_slug: str, number: int) -> Issue | None:
     """Any issue (published or not — the view checks), with what its page shows."""
+    # (publication, number) is unique: no ordering, so no join for the default ordering.
     return (
         Issue.objects.select_related("publication", "cover_image", "access")
         .filter(publication__slug=publication_slug, number=number)
+        .order_by()
         .first()
     )
 
@@ -202,26 +204,41 @@ def issue_edition_for_download(issue: Issue, version: int | None) -> Edition | N
     return edition
 
 
+class _Once:
+    """A value computed on first use (templates call callables): a page whose cached fragment
+    is still valid never runs the queries behind it."""
+
+    def __init__(self, compute: Callable[[], object]) -> None:
+        self.compute = compute
+        self.done = False
+        self.value: object = None
+
+    def __call__(self) -> object:
+        if not self.done:
+            self.value, self.done = self.compute(), True
+        return self.value
+
+
 def issue_page_context(*, issue: Issue, user) -> dict:
-    """Everything the issue page shows; the query count does not grow with the articles."""
+    """Everything the issue page shows. The contents are cached by the template under the
+    issue's ``updated_at`` (stamped by every change to what it prints), the reader's access and
+    language, so a cached page costs one query and the query count never grows with articles.
+    """
     can_read = permissions.user_can_read_issue(user, issue)
     is_editor = permissions.user_is_editor(user)
-    articles = issue_articles_for_print(issue)
     context = {
         "issue": issue,
-        "articles": articles,
-        # Part of the cache key of the contents fragment: any article change shows at once.
-        "contents_version": max([issue.updated_at, *(a.updated_at for a in articles)]).timestamp(),
+        "articles": _Once(lambda: issue_articles_for_print(issue)),
         "can_read": can_read,
         "expired_on": None if can_read else permissions.user_membership_expired_on(user),
-        "has_pdf": issue_published_pdf(issue) is not None,
-        "has_html": issue_edition_html_file(issue, "index.html") is not None,
-        "editions": list(issue.editions.order_by("-version")),
-        "access": permissions.issue_access(issue),
-        "access_levels": AccessLevel.choices,
+        "has_pdf": _Once(lambda: issue_published_pdf(issue) is not None),
+        "has_html": _Once(lambda: issue_edition_html_file(issue, "index.html") is not None),
+        "editions": _Once(lambda: list(issue.editions.order_by("-version"))),
         "is_editor": is_editor,
     }
     if is_editor:
+        context["access"] = permissions.issue_access(issue)
+        context["access_levels"] = AccessLevel.choices
         context["downloads"] = issue_download_counts(issue)
     return context
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from editorial.models import Asset, Issue
 from publishing import library_services, permissions, selectors
+from publishing.caching import anonymous_page
 from publishing.downloads import file_response
 from publishing.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm
 
@@ -45,8 +46,13 @@ def issue_archive(request: HttpRequest) -> HttpResponse:
 
 def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
     issue = _viewable_issue(request, publication_slug, number)
-    context = selectors.issue_page_context(issue=issue, user=request.user)
-    return render(request, "publishing/issue_detail.html", context)
+
+    def page(extra: dict) -> HttpResponse:
+        context = selectors.issue_page_context(issue=issue, user=request.user)
+        return render(request, "publishing/issue_detail.html", {**context, **extra})
+
+    return anonymous_page(request, stamp=f"issue:{issue.pk}:{issue.updated_at.timestamp()}",
+                          render=page)
 
 
 def article_detail(request: HttpRequest, publication_slug: str, number: int,

@@ -138,6 +138,9 @@ BULLETIN_PUBLISH_GRACE_SECONDS = env.int("BULLETIN_PUBLISH_GRACE_SECONDS", defau
 # The site's public address, for links in e-mails (invitations, announcements).
 BULLETIN_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# Sessions are read on every member's page view: from the cache first, the database behind it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 LOGIN_URL = "login"
 # Workspace users land on their dashboard, everyone else on the library (bulletin/views.py).
 LOGIN_REDIRECT_URL = "after_login"

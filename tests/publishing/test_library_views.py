@@ -183,3 +183,42 @@ def test_editor_sets_issue_access_and_others_cannot(client, library):
     assert issue.access.level == "public"
     client.logout()
     assert client.get(pdf_url(issue)).status_code == 200
+
+
+def test_anonymous_issue_page_is_cached_with_each_visitors_own_csrf_token(library):
+    from django.test import Client
+
+    from publishing.caching import CSRF_PLACEHOLDER
+
+    issue = library.issues["public"]
+    url = reverse("publishing:issue_detail", kwargs={"publication_slug": issue.publication.slug,
+                                                     "number": issue.number})
+    first, second = Client(), Client(enforce_csrf_checks=True)
+    html_a = first.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response_b = second.get(url)
+    html_b = response_b.content.decode()
+    assert len(queries) == 1  # the issue lookup; the page itself came from the cache
+    token_a = first.cookies["csrftoken"].value
+    token_b = second.cookies["csrftoken"].value
+    assert token_a != token_b
+    assert CSRF_PLACEHOLDER not in html_a + html_b
+    assert "Cookie" in response_b["Vary"]
+    # The language form on the cached page works with that visitor's own cookie.
+    import re
+
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html_b).group(1)
+    switched = second.post(reverse("set_language"),
+                           {"language": "en", "next": url, "csrfmiddlewaretoken": form_token})
+    assert switched.status_code == 302
+    assert second.cookies["django_language"].value == "en"
+
+
+def test_a_member_never_gets_the_anonymous_copy(client, library):
+    issue = library.issues["members"]
+    url = reverse("publishing:issue_detail", kwargs={"publication_slug": issue.publication.slug,
+                                                     "number": issue.number})
+    assert "会员登录" in client.get(url).content.decode()
+    client.force_login(library.users["member"])
+    html = client.get(url).content.decode()
+    assert "会员登录" not in html and ">下载 PDF</a>" in html

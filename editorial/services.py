@@ -106,6 +106,14 @@ def issue_set_article_order(*, issue: Issue, articles: list[Article]) -> None:
         Article.objects.filter(pk=pk).update(position=index)
 
 
+def issue_touch(*, issue_id: int | None) -> None:
+    """Mark the issue's contents as changed: its pages and their caches key on ``updated_at``.
+    Called for every article save and transition, and by publishing when editions or access
+    change."""
+    if issue_id is not None:
+        Issue.objects.filter(pk=issue_id).update(updated_at=timezone.now())
+
+
 def issue_set_status(*, issue: Issue, status: str) -> Issue:
     """The one place an issue's production status is written (publishing calls it when it
     schedules, unschedules and publishes). Runs inside the caller's transaction."""
@@ -275,6 +283,7 @@ def _move(*, article: Article, action: str, user, comment: str = "",
     )
     article.state = to_state
     Article.objects.filter(pk=article.pk).update(state=to_state)
+    issue_touch(issue_id=article.issue_id)  # what its issue prints may have changed
     transaction.on_commit(lambda: _after_transition(transition.pk))
     return transition
 

@@ -22,12 +22,11 @@ from editorial import services as editorial_services
 from editorial.images import ImageRejected
 from editorial.models import Article, Issue
 from editorial.richtext import markdown_to_html
-from publishing import permissions, release_services, rendering
+from publishing import permissions, release_services
 from publishing import selectors as board_selectors
 from publishing.board_forms import CorrectionForm, IssueCreateForm, IssueFrontForm, ScheduleForm
 from publishing.downloads import file_response
 from publishing.models import Proof
-from publishing.rendering import RenderError
 
 
 def editor_required(view: Callable) -> Callable:
@@ -185,6 +184,9 @@ def board_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
 def board_correct(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     form = CorrectionForm(request.POST)
+    # WeasyPrint is imported only where a render happens: web workers start light.
+    from publishing.rendering import RenderError
+
     if form.is_valid():
         try:
             edition = release_services.edition_correct(
@@ -247,6 +249,8 @@ def _previewable(request: HttpRequest, pk: int) -> Article:
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    from publishing import rendering
+
     article = _previewable(request, pk)
     response = HttpResponse(rendering.article_preview_html(article))
     response["Content-Security-Policy"] = PREVIEW_CSP
@@ -257,6 +261,8 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def article_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    from publishing import rendering
+
     article = _previewable(request, pk)
     try:
         pdf = rendering.article_preview_pdf(article)

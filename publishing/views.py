@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from editorial.models import Asset, Issue
 from publishing import library_services, permissions, selectors
+from publishing.board_views import editor_required
 from publishing.caching import anonymous_page
 from publishing.downloads import file_response
 from publishing.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm
@@ -111,9 +112,8 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "publishing/search.html", {"form": form, "query": query, "hits": hits})
 
 
+@editor_required
 def members(request: HttpRequest) -> HttpResponse:
-    if not permissions.user_can_manage_members(request.user):
-        raise PermissionDenied
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,10 +128,9 @@ def members(request: HttpRequest) -> HttpResponse:
     return render(request, "publishing/members.html", context)
 
 
+@editor_required
 @require_POST
 def members_import(request: HttpRequest) -> HttpResponse:
-    if not permissions.user_can_manage_members(request.user):
-        raise PermissionDenied
     csv_form = MemberCSVForm(request.POST, request.FILES)
     problems: list[str] = []
     if csv_form.is_valid():

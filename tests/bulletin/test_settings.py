@@ -87,3 +87,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_python("import django; django.setup()", "bulletin.settings.production", env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_pages_are_chinese_even_for_an_english_browser_until_english_is_chosen(client, db):
+    from django.urls import reverse
+
+    page = client.get(reverse("publishing:archive"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-CN"' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("publishing:archive"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert 'lang="en"' in page.content.decode()

@@ -46,7 +46,7 @@ django.setup()
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.conf import settings
-from publishing.library_services import member_add
+from publishing.services import member_add
 from publishing.selectors import issue_published_pdf
 from editorial.models import Issue
 user = get_user_model().objects.filter(username="bench@example.cn").first()
@@ -60,7 +60,7 @@ session.create()
 issue = Issue.objects.get(publication__slug="dalian-digital-trade", number=1)
 pdf = issue_published_pdf(issue)
 from pathlib import Path
-from publishing.library_services import issue_set_access
+from publishing.services import issue_set_access
 issue_set_access(issue=issue, level="members")  # the members-only path is the one measured
 target = Path(settings.STATIC_ROOT) / "bench" / "issue.pdf"
 target.parent.mkdir(parents=True, exist_ok=True)

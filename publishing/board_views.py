@@ -22,7 +22,7 @@ from editorial import services as editorial_services
 from editorial.images import ImageRejected
 from editorial.models import Article, Issue
 from editorial.richtext import markdown_to_html
-from publishing import permissions, release_services
+from publishing import permissions, services
 from publishing import selectors as board_selectors
 from publishing.board_forms import CorrectionForm, IssueCreateForm, IssueFrontForm, ScheduleForm
 from publishing.downloads import file_response
@@ -155,7 +155,7 @@ def board_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            release_services.issue_schedule(issue=issue, release_at=form.cleaned_data["release_at"],
+            services.issue_schedule(issue=issue, release_at=form.cleaned_data["release_at"],
                                             actor=request.user)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
@@ -171,7 +171,7 @@ def board_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def board_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     try:
-        release_services.issue_unschedule(issue=issue, actor=request.user)
+        services.issue_unschedule(issue=issue, actor=request.user)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -189,12 +189,12 @@ def board_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
     if form.is_valid():
         try:
-            edition = release_services.edition_correct(
+            edition = services.edition_correct(
                 issue=issue, erratum=form.cleaned_data["erratum"], actor=request.user
             )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-        except (release_services.PublishError, RenderError) as exc:
+        except (services.PublishError, RenderError) as exc:
             messages.error(request, _("更正版生成失败：%(error)s") % {"error": exc})
         else:
             messages.success(request, _("已发布第 %(v)s 版。") % {"v": edition.version})
@@ -205,7 +205,7 @@ def board_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def board_proof(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
-    release_services.proof_request(issue=issue, actor=request.user)
+    services.proof_request(issue=issue, actor=request.user)
     return redirect("publishing:board_issue", pk=pk)
 
 

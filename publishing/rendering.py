@@ -44,6 +44,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from editorial.models import Article, Issue, PageSize
 from editorial.richtext import plain_text
+from publishing.errors import MissingGlyphsError, RenderError
 from publishing.selectors import issue_articles_for_print
 from publishing.typography import WIDE_CHARACTERS, autospace, typeset_html, typeset_text
 
@@ -55,29 +56,6 @@ PRINT_STYLESHEET = "publishing/print.css"
 EDITION_STYLESHEET = "publishing/edition.css"
 BLEED_MM = 3
 MM_PER_PT = 25.4 / 72
-
-
-class RenderError(Exception):
-    """The edition could not be rendered; the message says why in plain words."""
-
-
-class MissingGlyphsError(RenderError):
-    """Some text has characters the fonts cannot draw; it would print as empty boxes (tofu).
-
-    ``problems`` is a list of (where, characters): where names the article (or the part of the
-    issue), characters is a string of the offending characters.
-    """
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__(problems)
-        self.problems = problems
-
-    def __str__(self) -> str:
-        parts = []
-        for where, chars in self.problems:
-            listed = ", ".join(f"“{c}” U+{ord(c):04X}" for c in chars)
-            parts.append(f"{where}: characters the fonts cannot draw: {listed}")
-        return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- page geometry

@@ -11,7 +11,7 @@ from publishing.models import Proof
 
 @task()
 def publish_issue_task(issue_id: int, token: str) -> str:
-    from publishing.release_services import issue_publish
+    from publishing.services import issue_publish
 
     issue = Issue.objects.filter(pk=issue_id).first()
     if issue is None:
@@ -21,7 +21,7 @@ def publish_issue_task(issue_id: int, token: str) -> str:
 
 @task()
 def render_proof_task(proof_id: int) -> int:
-    from publishing.release_services import proof_render
+    from publishing.services import proof_render
 
     proof = Proof.objects.select_related("issue__publication").get(pk=proof_id)
     return proof_render(proof=proof).page_count
@@ -29,13 +29,13 @@ def render_proof_task(proof_id: int) -> int:
 
 @task()
 def after_publish_task(issue_id: int) -> None:
-    from publishing.release_services import issue_after_publish
+    from publishing.services import issue_after_publish
 
     issue_after_publish(issue=Issue.objects.get(pk=issue_id))
 
 
 @task()
 def publish_failed_mail_task(issue_id: int, message: str) -> int:
-    from publishing.release_services import issue_publish_failed_mail
+    from publishing.services import issue_publish_failed_mail
 
     return issue_publish_failed_mail(issue=Issue.objects.get(pk=issue_id), message=message)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from editorial.models import Asset, Issue
-from publishing import library_services, permissions, selectors
+from publishing import permissions, selectors, services
 from publishing.board_views import editor_required
 from publishing.caching import anonymous_page
 from publishing.downloads import file_response
@@ -78,14 +78,14 @@ def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
                              content_type="application/pdf",
                              private=not permissions.issue_is_public(issue))
     if response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-"):
-        library_services.download_record(issue=issue, user=request.user)
+        services.download_record(issue=issue, user=request.user)
     return response
 
 
 def issue_cover(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
     issue = _viewable_issue(request, publication_slug, number)
     pdf = selectors.issue_published_pdf(issue)
-    thumbnail = pdf and library_services.issue_cover_thumbnail(issue=issue, pdf_path=pdf)
+    thumbnail = pdf and services.issue_cover_thumbnail(issue=issue, pdf_path=pdf)
     if thumbnail is None:
         raise Http404
     return file_response(request, thumbnail, filename=None, content_type="image/png",
@@ -117,8 +117,8 @@ def members(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            library_services.member_add(added_by=request.user, **form.cleaned_data)
-        except library_services.MemberImportError as exc:
+            services.member_add(added_by=request.user, **form.cleaned_data)
+        except services.MemberImportError as exc:
             for problem in exc.problems:
                 form.add_error(None, problem)
         else:
@@ -135,10 +135,10 @@ def members_import(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if csv_form.is_valid():
         try:
-            result = library_services.members_import_csv(
+            result = services.members_import_csv(
                 data=csv_form.cleaned_data["file"].read(), added_by=request.user
             )
-        except library_services.MemberImportError as exc:
+        except services.MemberImportError as exc:
             problems = exc.problems
         else:
             messages.success(request, _("已导入 %(count)s 位会员并发送邀请邮件。")
@@ -156,7 +156,7 @@ def issue_access(request: HttpRequest, publication_slug: str, number: int) -> Ht
         raise PermissionDenied
     form = IssueAccessForm(request.POST)
     if form.is_valid():
-        library_services.issue_set_access(issue=issue, level=form.cleaned_data["level"],
+        services.issue_set_access(issue=issue, level=form.cleaned_data["level"],
                                           embargo_months=form.cleaned_data["embargo_months"] or 0)
         messages.success(request, _("访问权限已更新。"))
     else:

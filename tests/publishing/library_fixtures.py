@@ -11,9 +11,9 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from editorial.models import IssueStatus
-from publishing.library_services import issue_set_access, search_index_issue
 from publishing.models import AccessLevel, Edition, Membership
 from publishing.selectors import issue_edition_root
+from publishing.services import issue_set_access, search_index_issue
 from tests.factories import ArticleFactory, IssueFactory, SectionFactory, UserFactory
 
 # Each issue's article carries a marker word found nowhere else.

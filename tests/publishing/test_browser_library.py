@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from publishing.library_services import issue_set_access, member_add, search_index_issue
 from publishing.models import Release
-from publishing.release_services import issue_publish
+from publishing.services import issue_publish, issue_set_access, member_add, search_index_issue
 from tests.conftest import ARTIFACTS
 from tests.publishing.release_fixtures import make_editor, ready_issue
 
@@ -21,7 +20,7 @@ PASSWORD = "correct-horse-battery"
 
 
 def publish(issue, editor) -> None:
-    from publishing.release_services import issue_schedule
+    from publishing.services import issue_schedule
 
     issue_schedule(issue=issue, release_at=timezone.now() + dt.timedelta(minutes=5), actor=editor)
     Release.objects.filter(issue=issue).update(release_at=timezone.now())

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from publishing.library_services import MemberImportError, member_add, members_import_csv
 from publishing.models import Membership
 from publishing.permissions import user_is_member, user_membership_expired_on
+from publishing.services import MemberImportError, member_add, members_import_csv
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_expired_membership_is_not_membership_and_says_when():
 
 def test_issue_announcement_goes_to_active_members_once(django_capture_on_commit_callbacks):
     from editorial.models import IssueStatus
-    from publishing.library_services import issue_announce
+    from publishing.services import issue_announce
     from tests.factories import ArticleFactory, IssueFactory
 
     issue = IssueFactory(status=IssueStatus.PUBLISHED)

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from editorial.models import IssueStatus
-from publishing.library_services import issue_set_access
 from publishing.models import AccessLevel, Edition
 from publishing.rendering import article_preview_html, edition_write
 from publishing.selectors import issue_edition_root
+from publishing.services import issue_set_access
 from tests.publishing.print_fixtures import build_print_issue
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.models import IssueStatus
-from publishing import release_services
+from publishing import services
 from publishing.models import Edition, EventKind, IssueEvent, Proof, ProofStatus, Release
-from publishing.release_services import (
+from publishing.selectors import issue_edition_root
+from publishing.services import (
     edition_correct,
     issue_publish,
     issue_schedule,
@@ -27,7 +28,6 @@ from publishing.release_services import (
     proof_render,
     proof_request,
 )
-from publishing.selectors import issue_edition_root
 from publishing.tasks import publish_issue_task
 from tests.publishing.release_fixtures import make_editor, ready_issue, tree_hashes
 
@@ -142,7 +142,7 @@ def test_error_after_files_are_written_but_before_commit_leaves_nothing_behind(m
     def broken(**kwargs):
         raise IntegrityError("simulated failure inside the publishing transaction")
 
-    monkeypatch.setattr(release_services, "issue_set_status", broken)
+    monkeypatch.setattr(services, "issue_set_status", broken)
     with pytest.raises(IntegrityError):
         issue_publish(issue=issue, token=token)
     assert not Edition.objects.exists()
@@ -161,7 +161,7 @@ def test_a_failed_correction_leaves_the_published_edition_byte_for_byte(monkeypa
     def broken(*args, **kwargs):
         raise IntegrityError("simulated failure while recording the new edition")
 
-    monkeypatch.setattr(release_services.Edition.objects, "create", broken)
+    monkeypatch.setattr(services.Edition.objects, "create", broken)
     with pytest.raises(IntegrityError):
         edition_correct(issue=issue, erratum="第 3 页数据更正", actor=editor)
     assert tree_hashes(issue_edition_root(issue)) == before
@@ -198,7 +198,7 @@ def test_proof_with_the_same_content_is_what_ships(django_capture_on_commit_call
     assert proof.status == ProofStatus.READY and proof.page_count >= 3
     assert len(list((proof.pdf_path.parent / "pages").glob("page-*.png"))) == proof.page_count
     outcome = issue_publish(issue=issue, token=make_due(issue, editor))
-    assert outcome.edition.pdf_sha256 == release_services._sha256(proof.pdf_path)
+    assert outcome.edition.pdf_sha256 == services._sha256(proof.pdf_path)
     assert outcome.edition.content_hash == proof.content_hash
     assert "沿用已审校样" in IssueEvent.objects.get(issue=issue, kind=EventKind.PUBLISHED).message
 
@@ -257,7 +257,7 @@ def test_two_publish_runs_at_once_publish_render_and_announce_once(monkeypatch):
     from django.db import connection
 
     from publishing import services as publishing_services
-    from publishing.library_services import member_add
+    from publishing.services import member_add
 
     issue, editor = ready_issue(), make_editor()
     for n in range(3):

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import IssueStatus
-from publishing.library_services import issue_set_access, search_index_issue
 from publishing.selectors import article_search
+from publishing.services import issue_set_access, search_index_issue
 from tests.factories import ArticleFactory, ContributorFactory, CreditFactory, IssueFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db

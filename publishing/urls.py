@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing import board_views, feeds, views
+from publishing import feeds, views
 
 app_name = "publishing"
 
@@ -13,25 +13,25 @@ urlpatterns = [
     path("library/members/import/", views.members_import, name="members_import"),
     path("media/<path:path>", views.media_file, name="media"),
     # The issue planning board sits in the editors' workspace.
-    path("editorial/issues/", board_views.board, name="board"),
-    path("editorial/articles/<int:pk>/preview/", board_views.article_preview,
+    path("editorial/issues/", views.board, name="board"),
+    path("editorial/articles/<int:pk>/preview/", views.article_preview,
          name="article_preview"),
-    path("editorial/articles/<int:pk>/preview.pdf", board_views.article_preview_pdf,
+    path("editorial/articles/<int:pk>/preview.pdf", views.article_preview_pdf,
          name="article_preview_pdf"),
-    path("editorial/issues/<int:pk>/", board_views.board_issue, name="board_issue"),
-    path("editorial/issues/<int:pk>/front", board_views.board_front, name="board_front"),
-    path("editorial/issues/<int:pk>/add", board_views.board_add, name="board_add"),
-    path("editorial/issues/<int:pk>/remove", board_views.board_remove, name="board_remove"),
-    path("editorial/issues/<int:pk>/move", board_views.board_move, name="board_move"),
-    path("editorial/issues/<int:pk>/arrange", board_views.board_arrange, name="board_arrange"),
-    path("editorial/issues/<int:pk>/schedule", board_views.board_schedule, name="board_schedule"),
-    path("editorial/issues/<int:pk>/unschedule", board_views.board_unschedule,
+    path("editorial/issues/<int:pk>/", views.board_issue, name="board_issue"),
+    path("editorial/issues/<int:pk>/front", views.board_front, name="board_front"),
+    path("editorial/issues/<int:pk>/add", views.board_add, name="board_add"),
+    path("editorial/issues/<int:pk>/remove", views.board_remove, name="board_remove"),
+    path("editorial/issues/<int:pk>/move", views.board_move, name="board_move"),
+    path("editorial/issues/<int:pk>/arrange", views.board_arrange, name="board_arrange"),
+    path("editorial/issues/<int:pk>/schedule", views.board_schedule, name="board_schedule"),
+    path("editorial/issues/<int:pk>/unschedule", views.board_unschedule,
          name="board_unschedule"),
-    path("editorial/issues/<int:pk>/correct", board_views.board_correct, name="board_correct"),
-    path("editorial/issues/<int:pk>/proof", board_views.board_proof, name="board_proof"),
-    path("editorial/issues/<int:pk>/proof/<int:proof_id>/status", board_views.board_proof_status,
+    path("editorial/issues/<int:pk>/correct", views.board_correct, name="board_correct"),
+    path("editorial/issues/<int:pk>/proof", views.board_proof, name="board_proof"),
+    path("editorial/issues/<int:pk>/proof/<int:proof_id>/status", views.board_proof_status,
          name="board_proof_status"),
-    path("editorial/issues/<int:pk>/proof/<int:proof_id>/<str:name>", board_views.board_proof_file,
+    path("editorial/issues/<int:pk>/proof/<int:proof_id>/<str:name>", views.board_proof_file,
          name="board_proof_file"),
     path("issues/<slug:publication_slug>/<int:number>/", views.issue_detail, name="issue_detail"),
     path("issues/<slug:publication_slug>/<int:number>/pdf", views.issue_pdf, name="issue_pdf"),

@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from editorial.models import Asset, Issue
+from editorial import services as editorial_services
+from editorial.images import ImageRejected
+from editorial.models import Article, Asset, Issue
+from editorial.richtext import markdown_to_html
 from publishing import permissions, selectors, services
-from publishing.board_views import editor_required
 from publishing.caching import anonymous_page
 from publishing.downloads import file_response
-from publishing.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm
+from publishing.forms import (
+    CorrectionForm,
+    IssueAccessForm,
+    IssueCreateForm,
+    IssueFrontForm,
+    MemberCSVForm,
+    MemberForm,
+    ScheduleForm,
+    SearchForm,
+)
+from publishing.models import Proof
 
 # The HTML edition is our own static HTML: it needs its stylesheet and images, nothing else.
 EDITION_CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; "
                "form-action 'none'; frame-ancestors 'self'")
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def editor_required(view: Callable) -> Callable:
+    """Anonymous visitors log in; signed-in non-editors get 403 and see nothing."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not permissions.user_is_editor(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _viewable_issue(request: HttpRequest, publication_slug: str, number: int) -> Issue:
@@ -177,4 +206,240 @@ def issue_html(request: HttpRequest, publication_slug: str, number: int,
                              content_type=selectors.edition_file_content_type(file),
                              private=not permissions.issue_is_public(issue))
     response["Content-Security-Policy"] = EDITION_CSP
+    return response
+
+
+# --------------------------------------------------------------------------- planning board
+# Under /editorial/issues/: it drives proofs and releases, and changes an issue's contents
+# through editorial's services.
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+@editor_required
+def board(request: HttpRequest) -> HttpResponse:
+    form = IssueCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = editorial_services.issue_create(**form.cleaned_data)
+        except editorial_services.AssemblyError:
+            form.add_error("number", _("该刊物已有这一期。"))
+        else:
+            return redirect("publishing:board_issue", pk=issue.pk)
+    return render(request, "publishing/board/list.html",
+                  {"form": form, **selectors.board_list_context()})
+
+
+@editor_required
+def board_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue.objects.select_related("publication", "cover_image"), pk=pk)
+    context = selectors.board_issue_context(issue=issue)
+    context.update({
+        "front_form": IssueFrontForm(initial={"title": issue.title, "cover_date": issue.cover_date}),
+        "schedule_form": ScheduleForm(),
+        "correction_form": CorrectionForm(),
+    })
+    return render(request, "publishing/board/issue.html", context)
+
+
+@editor_required
+@require_POST
+def board_front(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    form = IssueFrontForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("publishing:board_issue", pk=pk)
+    cover = None
+    upload = form.cleaned_data["cover_image"]
+    try:
+        if upload:
+            cover = editorial_services.asset_store(data=upload.read(), original_name=upload.name,
+                                                   user=request.user)
+    except ImageRejected as exc:
+        messages.error(request, _("封面图片无法使用：%(error)s") % {"error": exc})
+        return redirect("publishing:board_issue", pk=pk)
+    note = form.cleaned_data["editor_note"]
+    editorial_services.issue_update(
+        issue=issue, title=form.cleaned_data["title"], cover_date=form.cleaned_data["cover_date"],
+        editor_note_html=markdown_to_html(note) if note else issue.editor_note, cover_image=cover,
+    )
+    messages.success(request, _("已保存。"))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_add(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    article = get_object_or_404(Article, pk=request.POST.get("article"))
+    try:
+        editorial_services.issue_add_article(issue=issue, article=article)
+    except editorial_services.AssemblyError as exc:
+        messages.error(request, str(exc))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    article = get_object_or_404(Article, pk=request.POST.get("article"), issue=issue)
+    editorial_services.issue_remove_article(issue=issue, article=article)
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keyboard-accessible reordering: one article up or down, across section borders."""
+    issue = get_object_or_404(Issue, pk=pk)
+    layout = selectors.layout_with_move(
+        issue=issue, article_id=int(request.POST.get("article", 0)),
+        direction=request.POST.get("direction", ""),
+    )
+    if layout is None:
+        raise Http404
+    editorial_services.issue_arrange(issue=issue, layout=layout)
+    return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{request.POST.get('article')}")
+
+
+@editor_required
+@require_POST
+def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
+    """Drag and drop posts the whole new layout as JSON: [[section_id, [article_id…]]…]."""
+    issue = get_object_or_404(Issue, pk=pk)
+    try:
+        layout = [(int(s), [int(a) for a in pks]) for s, pks in json.loads(request.body)]
+        editorial_services.issue_arrange(issue=issue, layout=layout)
+    except (ValueError, TypeError, editorial_services.AssemblyError) as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    return JsonResponse({"ok": True})
+
+
+@editor_required
+@require_POST
+def board_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.issue_schedule(issue=issue, release_at=form.cleaned_data["release_at"],
+                                            actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("已排期。"))
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    try:
+        services.issue_unschedule(issue=issue, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已取消排期。"))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    form = CorrectionForm(request.POST)
+    # WeasyPrint is imported only where a render happens: web workers start light.
+    from publishing.rendering import RenderError
+
+    if form.is_valid():
+        try:
+            edition = services.edition_correct(
+                issue=issue, erratum=form.cleaned_data["erratum"], actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        except (services.PublishError, RenderError) as exc:
+            messages.error(request, _("更正版生成失败：%(error)s") % {"error": exc})
+        else:
+            messages.success(request, _("已发布第 %(v)s 版。") % {"v": edition.version})
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_proof(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    services.proof_request(issue=issue, actor=request.user)
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+def board_proof_status(request: HttpRequest, pk: int, proof_id: int) -> JsonResponse:
+    proof = get_object_or_404(Proof, pk=proof_id, issue_id=pk)
+    return JsonResponse(selectors.proof_status(proof))
+
+
+@editor_required
+def board_proof_file(request: HttpRequest, pk: int, proof_id: int, name: str) -> HttpResponse:
+    proof = get_object_or_404(Proof, pk=proof_id, issue_id=pk)
+    path = selectors.proof_file(proof, name)
+    if path is None:
+        raise Http404
+    is_pdf = name == "proof.pdf"
+    return file_response(request, path, filename=None,
+                         content_type="application/pdf" if is_pdf else "image/png", private=True)
+
+
+# --------------------------------------------------------------------------- article previews
+
+# A preview is our own HTML with an inline stylesheet: no scripts, no foreign anything.
+PREVIEW_CSP = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; "
+               "form-action 'none'; frame-ancestors 'self'")
+
+
+def _previewable(request: HttpRequest, pk: int) -> Article:
+    """Only those who may see the draft in the workspace may preview it."""
+    from editorial.permissions import user_can_view_article
+
+    article = get_object_or_404(
+        Article.objects.select_related("section__publication", "issue__publication", "lead_image"),
+        pk=pk,
+    )
+    if not user_can_view_article(request.user, article):
+        raise PermissionDenied
+    return article
+
+
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from publishing import rendering
+
+    article = _previewable(request, pk)
+    response = HttpResponse(rendering.article_preview_html(article))
+    response["Content-Security-Policy"] = PREVIEW_CSP
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def article_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from publishing import rendering
+
+    article = _previewable(request, pk)
+    try:
+        pdf = rendering.article_preview_pdf(article)
+    except rendering.MissingGlyphsError as exc:
+        return render(request, "publishing/preview_error.html",
+                      {"article": article, "error": str(exc)}, status=422)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import rules
 from django.db.models import Q
 from django.utils import timezone
 
 from editorial.models import ArticleState, Issue, IssueStatus
+from editorial.permissions import is_editor
 from editorial.selectors import asset_visible_in_workspace
 from publishing.models import AccessLevel, IssueAccess, Membership
-
-EDITOR_GROUP = "编辑"
-
-is_editor = rules.is_superuser | rules.is_group_member(EDITOR_GROUP)
 
 
 def user_membership(user) -> Membership | None:

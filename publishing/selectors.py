@@ -49,10 +49,6 @@ def issue_list_published() -> QuerySet[Issue]:
     )
 
 
-def issue_get_published(*, publication_slug: str, number: int) -> Issue | None:
-    return issue_list_published().filter(publication__slug=publication_slug, number=number).first()
-
-
 def issue_articles_for_print(issue: Issue) -> list[Article]:
     """The issue's articles as approved, in print order.
 

@@ -57,6 +57,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from editorial.models import Issue, IssueStatus
+from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP
 from editorial.richtext import plain_text
 from editorial.services import issue_set_status, issue_touch
 from publishing import permissions, selectors
@@ -249,7 +250,6 @@ def issue_render(*, issue: Issue, pdf_path: Path | str | None = None,
 
 # =========================================================================== the members' library
 
-MEMBER_GROUP = "会员"
 MAX_CSV_ROWS = 20_000
 MAIL_BATCH = 200
 
@@ -616,7 +616,7 @@ def _event(issue: Issue, kind: str, actor=None, message: str = "") -> IssueEvent
 
 def _editor_emails() -> list[str]:
     users = get_user_model().objects.filter(
-        Q(is_superuser=True) | Q(groups__name=permissions.EDITOR_GROUP), is_active=True
+        Q(is_superuser=True) | Q(groups__name=EDITOR_GROUP), is_active=True
     ).exclude(email="").distinct()
     return sorted(users.values_list("email", flat=True))
 
@@ -637,6 +637,17 @@ def issue_schedule(*, issue: Issue, release_at: datetime, actor) -> Release:
     blocking = [item.label for item in selectors.issue_readiness(issue) if not item.ok]
     if blocking:
         raise ValidationError(_("尚未准备就绪：%(items)s") % {"items": "；".join(blocking)})
+    local = timezone.localtime(release_at)
+    release = _set_release(issue=issue, release_at=release_at, actor=actor, note=_(
+        "计划于 %(time)s 出版") % {"time": local.strftime("%Y-%m-%d %H:%M")})
+    token = str(release.token)
+    transaction.on_commit(lambda: _enqueue_publish(issue.pk, token, release_at))
+    return release
+
+
+def _set_release(*, issue: Issue, release_at: datetime, actor, note: str) -> Release:
+    """Give the (locked) issue a release time and a fresh token, mark it scheduled, log it.
+    A new token makes any publish task queued for an earlier time stale."""
     release, _created = Release.objects.select_for_update().get_or_create(issue=issue)
     release.release_at = release_at
     release.token = uuid.uuid4()
@@ -645,11 +656,7 @@ def issue_schedule(*, issue: Issue, release_at: datetime, actor) -> Release:
     release.last_error_at = None
     release.save()
     issue_set_status(issue=issue, status=IssueStatus.SCHEDULED)
-    local = timezone.localtime(release_at)
-    _event(issue, EventKind.SCHEDULED, actor, _("计划于 %(time)s 出版") % {
-        "time": local.strftime("%Y-%m-%d %H:%M")})
-    token = str(release.token)
-    transaction.on_commit(lambda: _enqueue_publish(issue.pk, token, release_at))
+    _event(issue, EventKind.SCHEDULED, actor, note)
     return release
 
 
@@ -752,12 +759,8 @@ def issue_publish(*, issue: Issue, token: str | None = None, actor=None,
                    .first() or 0) + 1
         target, pages, source = _render_new_version(issue, version, content_hash)
         with transaction.atomic():
-            edition = Edition.objects.create(
-                issue=issue, version=version, directory=_relative(target),
-                pdf_sha256=_sha256(target / "issue.pdf"),
-                pdf_size=(target / "issue.pdf").stat().st_size, page_count=pages,
-                content_hash=content_hash, published_by=actor,
-            )
+            edition = _record_edition(issue=issue, version=version, target=target, pages=pages,
+                                      content_hash=content_hash, actor=actor)
             issue_set_status(issue=issue, status=IssueStatus.PUBLISHED)
             Release.objects.filter(issue=issue).update(claimed_by="", claimed_at=None,
                                                        last_error="", last_error_at=None)
@@ -784,13 +787,8 @@ def issue_publish_now(*, issue: Issue, actor=None) -> PublishOutcome:
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.status == IssueStatus.PUBLISHED:
             return PublishOutcome(None, "already-published")
-        release, _created = Release.objects.select_for_update().get_or_create(issue=issue)
-        release.release_at = timezone.now()
-        release.token = uuid.uuid4()
-        release.scheduled_by = actor
-        release.save()
-        issue_set_status(issue=issue, status=IssueStatus.SCHEDULED)
-        _event(issue, EventKind.SCHEDULED, actor, _("立即出版"))
+        release = _set_release(issue=issue, release_at=timezone.now(), actor=actor,
+                               note=_("立即出版"))
     return issue_publish(issue=issue, token=str(release.token), actor=actor)
 
 
@@ -872,6 +870,18 @@ def _relative(path: Path) -> str:
     return str(path.relative_to(Path(settings.EDITIONS_ROOT)))
 
 
+def _record_edition(*, issue: Issue, version: int, target: Path, pages: int, content_hash: str,
+                    actor, **extra) -> Edition:
+    """The Edition row for files already in their version folder (inside the caller's
+    transaction; on failure the caller removes the folder)."""
+    pdf = target / "issue.pdf"
+    return Edition.objects.create(
+        issue=issue, version=version, directory=_relative(target), pdf_sha256=_sha256(pdf),
+        pdf_size=pdf.stat().st_size, page_count=pages, content_hash=content_hash,
+        published_by=actor, **extra,
+    )
+
+
 def edition_correct(*, issue: Issue, erratum: str, actor) -> Edition:
     """A correction: render the issue again as a new version with a dated erratum note.
     The earlier edition stays downloadable, marked superseded."""
@@ -891,11 +901,9 @@ def edition_correct(*, issue: Issue, erratum: str, actor) -> Edition:
                 raise ValidationError(_("另一位编辑刚刚发布了更正版，请刷新后再试。"))
             now = timezone.now()
             Edition.objects.filter(pk=current.pk).update(superseded_at=now)
-            edition = Edition.objects.create(
-                issue=issue, version=current.version + 1, directory=_relative(target),
-                pdf_sha256=_sha256(target / "issue.pdf"),
-                pdf_size=(target / "issue.pdf").stat().st_size, page_count=pages,
-                content_hash=content_hash, published_by=actor, published_at=now,
+            edition = _record_edition(
+                issue=issue, version=current.version + 1, target=target, pages=pages,
+                content_hash=content_hash, actor=actor, published_at=now,
                 erratum=f"{timezone.localdate():%Y-%m-%d}：{erratum.strip()}",
             )
             issue_touch(issue_id=issue.pk)

@@ -54,6 +54,10 @@ def editor_required(view: Callable) -> Callable:
     return wrapper
 
 
+def _form_errors(form) -> str:
+    return "；".join(error for errors in form.errors.values() for error in errors)
+
+
 def _viewable_issue(request: HttpRequest, publication_slug: str, number: int) -> Issue:
     """The issue if this user may see it at all; otherwise 404, never a hint it exists."""
     issue = selectors.issue_with_contents(publication_slug=publication_slug, number=number)
@@ -189,7 +193,7 @@ def issue_access(request: HttpRequest, publication_slug: str, number: int) -> Ht
                                           embargo_months=form.cleaned_data["embargo_months"] or 0)
         messages.success(request, _("访问权限已更新。"))
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     return redirect(issue.get_absolute_url())
 
 
@@ -249,7 +253,7 @@ def board_front(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     form = IssueFrontForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
         return redirect("publishing:board_issue", pk=pk)
     cover = None
     upload = form.cleaned_data["cover_image"]
@@ -332,7 +336,7 @@ def board_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已排期。"))
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     return redirect("publishing:board_issue", pk=pk)
 
 

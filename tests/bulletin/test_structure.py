@@ -125,6 +125,28 @@ def test_first_party_import_graph_has_no_cycles():
     assert not cycles, "import cycles:\n" + "\n\n".join(_describe(graph, c) for c in cycles)
 
 
+# publishing's sub-packages in layers (docs/architecture.md): each imports only earlier ones.
+PUBLISHING_LAYERS = [{"rendering"}, {"library"}, {"releases"}, {"proofs"}, {"board", "previews"}]
+
+
+def test_publishing_sub_packages_import_only_the_layers_below_them():
+    graph = _graph()
+    layer = {name: depth for depth, names in enumerate(PUBLISHING_LAYERS) for name in names}
+
+    def sub_package(module: str) -> str | None:
+        parts = module.split(".")
+        return parts[1] if parts[0] == "publishing" and len(parts) > 1 and parts[1] in layer else None
+
+    upward = sorted(
+        f"{importer} -> {imported}"
+        for importer in graph.modules if sub_package(importer)
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if sub_package(imported) and sub_package(imported) != sub_package(importer)
+        and layer[sub_package(imported)] >= layer[sub_package(importer)]
+    )
+    assert not upward
+
+
 def test_editorial_never_imports_publishing():
     graph = _graph()
     offending = sorted(

@@ -77,7 +77,6 @@ def user_can_read_issue(user, issue: Issue, *, today: dt.date | None = None) -> 
     return issue_is_public(issue, today=today) or user_is_member(user, today=today)
 
 
-
 def user_can_view_asset(user, asset) -> bool:
     """A stored image: editors always; covers and lead images of published issues for anyone;
     images inside article bodies only for those who may read that issue. Drafts' images stay

@@ -52,7 +52,6 @@ from publishing.rendering.selectors import issue_content_hash
 logger = logging.getLogger(__name__)
 
 
-
 @dataclass
 class PublishOutcome:
     edition: Edition | None

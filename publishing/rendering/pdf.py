@@ -22,7 +22,6 @@ from publishing.rendering.print_html import article_print_html, issue_render_inp
 logger = logging.getLogger(__name__)
 
 
-
 class _NotdefCollector(logging.Handler):
     """Backstop for the glyph check: WeasyPrint only logs a warning when it draws ``.notdef``."""
 

@@ -30,7 +30,7 @@ from publishing.services import (
     proof_request,
 )
 from publishing.tasks import publish_issue_task
-from tests.publishing.release_fixtures import make_editor, ready_issue, tree_hashes
+from tests.publishing.release_fixtures import file_hash, make_editor, ready_issue, tree_hashes
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +199,7 @@ def test_proof_with_the_same_content_is_what_ships(django_capture_on_commit_call
     assert proof.status == ProofStatus.READY and proof.page_count >= 3
     assert len(list((proof.pdf_path.parent / "pages").glob("page-*.png"))) == proof.page_count
     outcome = issue_publish(issue=issue, token=make_due(issue, editor))
-    assert outcome.edition.pdf_sha256 == release_editions._sha256(proof.pdf_path)
+    assert outcome.edition.pdf_sha256 == file_hash(proof.pdf_path)
     assert outcome.edition.content_hash == proof.content_hash
     assert "沿用已审校样" in IssueEvent.objects.get(issue=issue, kind=EventKind.PUBLISHED).message
 

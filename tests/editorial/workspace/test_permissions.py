@@ -9,6 +9,7 @@ from django.urls import reverse
 from editorial.models import Article, ArticleState, Comment, ReviewAssignment, Transition
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from tests.editorial import factories_workspace as wf
+from tests.factories import AdminFactory, EditorFactory, MemberFactory, ReviewerFactory
 
 SECRET = "未公开的草稿内容甲乙丙"
 ROLES = ["anonymous", "member", "editor", "reviewer", "superuser"]
@@ -23,12 +24,12 @@ def test_roles_exist_as_groups_after_migrations(db):
 def world(db):
     users = {
         "anonymous": None,
-        "member": wf.member(),
-        "editor": wf.editor(),
-        "reviewer": wf.reviewer(),
-        "superuser": wf.superuser(),
+        "member": MemberFactory(),
+        "editor": EditorFactory(),
+        "reviewer": ReviewerFactory(),
+        "superuser": AdminFactory(),
     }
-    author = wf.editor("author", first_name="作者编辑")
+    author = EditorFactory(username="author", first_name="作者编辑")
     draft = wf.draft_article(by=author, title=f"草稿{SECRET}", body=f"<p>{SECRET}</p>")
     # a second revision, so compare/detail have two to show
     from editorial import services
@@ -142,8 +143,8 @@ def test_forged_post_is_refused_and_changes_nothing(world, client_for, name, rol
 
 
 def test_reviewer_assigned_but_author_of_a_revision_cannot_approve(db, client_for):
-    author = wf.editor("author")
-    both = wf.user_in(REVIEWER_GROUP, "both")
+    author = EditorFactory(username="author")
+    both = ReviewerFactory(username="both")
     both.groups.add(Group.objects.get(name=EDITOR_GROUP))
     article = wf.draft_article(by=author)
     from editorial import services

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from editorial.models import Article
 from editorial.richtext import find_hostile_markup, sanitize_html
-from tests.editorial import factories_workspace as wf
 from tests.editorial.workspace.xss_payloads import PAYLOADS
+from tests.factories import EditorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def _name(payload: str, limit: int) -> str:
 
 @pytest.fixture
 def people(db):
-    return wf.editor(), wf.reviewer(), wf.editor("editor2", first_name="编辑丙")
+    return EditorFactory(), ReviewerFactory(), EditorFactory(username="editor2", first_name="编辑丙")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[str(i) for i in range(len(PAYLOADS))])

@@ -9,7 +9,7 @@ DEMO_SETTINGS := bulletin.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -62,7 +62,10 @@ test: setup test-only ## set up, then run every test
 test-only:
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=bulletin.settings.test -v0
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --cov --cov-report=term  # every test; fails under 90 % line coverage
+
+test-fast: setup ## the quick loop: no browser, no whole-issue renders, no coverage
+	$(VENV)/bin/pytest -m "not browser and not slow"
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,7 @@ from publishing.selectors import issue_edition_root
 from publishing.services import issue_set_access
 from tests.publishing.print_fixtures import build_print_issue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -32,7 +32,7 @@ from publishing.tasks import publish_issue_task
 from tests.factories import EditorFactory, ReviewerFactory
 from tests.publishing.release_fixtures import file_hash, ready_issue, tree_hashes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def run_worker() -> None:

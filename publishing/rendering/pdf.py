@@ -1,7 +1,7 @@
 """PDF output: the only place WeasyPrint runs, always with the restricted URL fetcher.
 
-Importing this module imports WeasyPrint and installs the CJK justification patch; callers
-import it where a render happens, so web workers that never render start light.
+Importing this module imports WeasyPrint; callers import it where a render happens, so web
+workers that never render start light. Each render installs the CJK justification patch first.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.conf import settings
 
 from editorial.models import Article, Issue
 from publishing.errors import MissingGlyphsError
-from publishing.rendering import justification  # noqa: F401 - installs the CJK justification
+from publishing.rendering import justification
 from publishing.rendering.fetcher import url_fetcher
 from publishing.rendering.glyphs import _text_sources, check_glyphs
 from publishing.rendering.print_html import article_print_html, issue_render_input
@@ -43,6 +43,7 @@ def pdf_from_html(html: str, *, sources: list[tuple[str, str]] | None = None) ->
     ``check_glyphs``); ``sources`` lets the error name the article holding the character.
     """
     fetcher = url_fetcher()
+    justification.install()  # refuses a WeasyPrint it was not written for
     collector = _NotdefCollector()
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(collector)

@@ -4,12 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from editorial.permissions import user_can_use_workspace
-
 
 @login_required
 def after_login(request: HttpRequest) -> HttpResponse:
     """Editors and reviewers go to their workspace, members to the library."""
-    if user_can_use_workspace(request.user):
+    if request.user.has_perm("editorial.use_workspace"):
         return redirect("editorial:dashboard")
     return redirect("publishing:home")

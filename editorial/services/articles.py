@@ -22,12 +22,9 @@ from editorial.models import (
     Revision,
     Section,
 )
-from editorial.permissions import (
-    user_can_create_article,
-    user_can_edit_article,
-)
+from editorial.permissions import require
 from editorial.richtext import sanitize_html
-from editorial.services.workflow import _locked, _move, _refuse
+from editorial.services.workflow import _locked, _move, _refuse, _require_now
 from editorial.slugs import slug_from_text, unique_slug
 
 
@@ -148,8 +145,7 @@ def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
 @transaction.atomic
 def article_create(*, user, content: ArticleContent) -> Article:
     """A new draft with its first revision."""
-    if not user_can_create_article(user):
-        _refuse(_("只有编辑可以新建文章。"))
+    require(user, "editorial.create_article", message=_("只有编辑可以新建文章。"))
     article = Article(state=ArticleState.DRAFT)
     _apply_content(article=article, content=content, user=user)
     _write_revision(article=article, user=user, note=gettext("新建"))
@@ -163,8 +159,8 @@ def article_update(*, user, article_id: int, base_version: int, content: Article
     :class:`EditConflict`, nothing written). Editing an approved article or one sent back
     returns it to draft: it needs (re-)approval."""
     article = _locked(article_id)
-    if not user_can_edit_article(user, article):
-        _refuse(_("你不能修改这篇文章（状态：%(state)s）。") % {"state": article.get_state_display()})
+    _require_now(user, "editorial.edit_article", article, "edit",
+                 _("你不能修改这篇文章（状态：%(state)s）。") % {"state": article.get_state_display()})
     if article.version != base_version:
         raise EditConflict(article=article, base_version=base_version)
     _apply_content(article=article, content=content, user=user)
@@ -201,8 +197,7 @@ def revision_restore(*, user, article_id: int, number: int, base_version: int) -
 def autosave_store(*, user, article_id: int, base_version: int, data: dict) -> AutosavedDraft:
     """Keep what the editor holds right now, without making a revision or touching the article."""
     article = Article.objects.get(pk=article_id)
-    if not user_can_edit_article(user, article):
-        _refuse(_("你不能修改这篇文章。"))
+    _require_now(user, "editorial.edit_article", article, "edit", _("你不能修改这篇文章。"))
     allowed = {"title", "subtitle", "summary", "body", "source", "tags", "credits"}
     clean = {k: str(v)[:200_000] for k, v in data.items() if k in allowed}
     if "body" in clean:
@@ -215,7 +210,10 @@ def autosave_store(*, user, article_id: int, base_version: int, data: dict) -> A
 
 @transaction.atomic
 def presence_touch(*, user, article_id: int) -> None:
-    """Note that ``user`` has the article's editor open now."""
+    """Note that ``user`` has the article's editor open now (only one who may edit it now)."""
+    article = Article.objects.get(pk=article_id)
+    _require_now(user, "editorial.edit_article", article, "edit",
+                 _("这篇文章现在不能修改（状态：%(state)s）。") % {"state": article.get_state_display()})
     EditingPresence.objects.update_or_create(
         user=user, article_id=article_id, defaults={"seen_at": timezone.now()}
     )

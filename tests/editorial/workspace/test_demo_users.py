@@ -7,8 +7,6 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from editorial.permissions import user_can_create_article, user_can_use_workspace
-
 pytestmark = pytest.mark.django_db
 
 
@@ -29,6 +27,7 @@ def test_demo_users_get_their_roles_and_the_documented_password(settings, capsys
     users = {name: authenticate(request, username=name, password="bulletin-demo")
              for name in ("editor", "reviewer", "member")}
     assert all(users.values())
-    assert user_can_create_article(users["editor"])
-    assert user_can_use_workspace(users["reviewer"]) and not user_can_create_article(users["reviewer"])
-    assert not user_can_use_workspace(users["member"])
+    assert users["editor"].has_perm("editorial.create_article")
+    assert users["reviewer"].has_perm("editorial.use_workspace")
+    assert not users["reviewer"].has_perm("editorial.create_article")
+    assert not users["member"].has_perm("editorial.use_workspace")

@@ -27,14 +27,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from editorial.mail import mail_send
 from editorial.models import Issue, IssueStatus
 from editorial.permissions import EDITOR_GROUP, require
 from editorial.services import issue_set_status, issue_touch
@@ -225,15 +224,9 @@ def issue_after_publish(*, issue: Issue) -> None:
 
 
 def issue_publish_failed_mail(*, issue: Issue, message: str) -> int:
-    recipients = _editor_emails()
-    if not recipients:
-        return 0
     context = {"issue": issue, "message": message,
                "link": settings.BULLETIN_SITE_URL.rstrip("/") + selectors.board_url(issue)}
-    with translation.override("zh-hans"):
-        subject = render_to_string("publishing/email/publish_failed_subject.txt", context).strip()
-        body = render_to_string("publishing/email/publish_failed.txt", context)
-    return send_mail(subject, body, None, recipients)
+    return mail_send("publishing/email/publish_failed", context, _editor_emails())
 
 
 def issue_publish_due(*, now: datetime | None = None) -> list[tuple[Issue, PublishOutcome | str]]:

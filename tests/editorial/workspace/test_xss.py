@@ -235,6 +235,8 @@ def test_payload_is_never_executable_anywhere(payload, people, section, client,
         assert executable_parts(html) == [], (number, payload)
     assert len(mail.outbox) == 2
     for message in mail.outbox:
-        assert message.content_subtype == "plain" and not getattr(message, "alternatives", [])
+        assert message.content_subtype == "plain"
+        [(html, kind)] = message.alternatives
+        assert kind == "text/html" and executable_parts(html) == [], payload
         assert "\n" not in message.subject and "\r" not in message.subject
         assert message.to in (["reviewer@example.org"], ["editor@example.org"])

@@ -31,8 +31,9 @@ def issue_set_article_order(*, issue: Issue, articles: list[Article]) -> None:
 
 def issue_touch(*, issue_id: int | None) -> None:
     """Mark the issue's contents as changed: its pages and their caches key on ``updated_at``.
-    Called for every article save and transition, and by publishing when editions or access
-    change."""
+    The one way the stamp is set: for every article save (``editorial.receivers``) and
+    transition, every change of contents, order or status, and by publishing when editions or
+    access change."""
     if issue_id is not None:
         Issue.objects.filter(pk=issue_id).update(updated_at=timezone.now())
 
@@ -40,7 +41,8 @@ def issue_touch(*, issue_id: int | None) -> None:
 def issue_set_status(*, issue: Issue, status: str) -> Issue:
     """The one place an issue's production status is written (publishing calls it when it
     schedules, unschedules and publishes). Runs inside the caller's transaction."""
-    Issue.objects.filter(pk=issue.pk).update(status=status, updated_at=timezone.now())
+    Issue.objects.filter(pk=issue.pk).update(status=status)
+    issue_touch(issue_id=issue.pk)
     issue.status = status
     return issue
 
@@ -74,7 +76,7 @@ def issue_arrange(*, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
         if articles[pk].section_id != section_id:
             Article.objects.filter(pk=pk).update(section_id=section_id)
     issue_set_article_order(issue=issue, articles=[articles[pk] for _s, pk in order])
-    Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    issue_touch(issue_id=issue.pk)
 
 
 @transaction.atomic
@@ -94,7 +96,7 @@ def issue_add_article(*, issue: Issue, article: Article) -> Article:
     article.position = 3_000_000
     article.save(update_fields=["issue", "position"])
     issue_set_article_order(issue=issue, articles=[*others[:at], article, *others[at:]])
-    Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    issue_touch(issue_id=issue.pk)
     article.refresh_from_db()
     return article
 
@@ -103,7 +105,7 @@ def issue_add_article(*, issue: Issue, article: Article) -> Article:
 def issue_remove_article(*, issue: Issue, article: Article) -> None:
     Article.objects.filter(pk=article.pk, issue=issue).update(issue=None, position=0)
     issue_set_article_order(issue=issue, articles=list(issue.articles.order_by("position")))
-    Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    issue_touch(issue_id=issue.pk)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from editorial.images import ImageRejected, find_embedded_markup, inspect_image
 from editorial.models import Article, ArticleState, Contributor, Issue, Section
 from editorial.permissions import REVIEWER_GROUP
 from editorial.richtext import sanitize_html
-from editorial.services import ArticleContent, CreditLine
+from editorial.snapshots import ArticleContent, CreditLine
 
 PROSE_EXTENSIONS = {
     "Bold": True,
@@ -112,28 +112,11 @@ class ArticleForm(forms.Form):
         return uploaded
 
     def content(self, *, lead_image) -> ArticleContent:
-        data = self.cleaned_data
-        return ArticleContent(
-            title=data["title"], subtitle=data["subtitle"], section=data["section"],
-            issue=data["issue"], summary=data["summary"], body=data["body"],
-            source=data["source"], tags=tuple(data["tags"]), credits=tuple(data["credits"]),
-            lead_image=lead_image,
-        )
+        return ArticleContent.from_form_data(self.cleaned_data, lead_image=lead_image)
 
     @staticmethod
     def initial_for(article: Article) -> dict:
-        credits = [
-            "｜".join(p for p in [c.contributor.name, c.contributor.affiliation, c.note])
-            .rstrip("｜")
-            for c in article.credits.select_related("contributor")
-        ]
-        return {
-            "base_version": article.version, "title": article.title,
-            "subtitle": article.subtitle, "section": article.section_id,
-            "issue": article.issue_id, "credits": "\n".join(credits), "source": article.source,
-            "tags": "，".join(sorted(article.tags.names())), "summary": article.summary,
-            "body": article.body,
-        }
+        return {"base_version": article.version, **ArticleContent.of_article(article).form_initial()}
 
 
 def read_image_upload(uploaded) -> bytes:
@@ -234,36 +217,15 @@ class ArticleFilterForm(forms.Form):
                                     required=False, empty_label=_("全部作者"))
 
 
-def _credit_lines(credits) -> str:
-    lines = []
-    for credit in credits:
-        if isinstance(credit, dict):
-            parts = [credit.get("name", ""), credit.get("affiliation", ""), credit.get("note", "")]
-        else:
-            parts = [credit.name, credit.affiliation, credit.note]
-        lines.append("｜".join(parts).rstrip("｜"))
-    return "\n".join(lines)
-
-
 def snapshot_from_revision(revision) -> dict:
     """A revision as the form-shaped strings that merging and diffs compare."""
     if revision is None:
         return {}
-    return {
-        "title": revision.title, "subtitle": revision.subtitle, "summary": revision.summary,
-        "body": revision.body, "source": revision.source,
-        "tags": "，".join(sorted(revision.tags)), "credits": _credit_lines(revision.credits),
-    }
+    return ArticleContent.of_revision(revision, section=None).comparable()
 
 
 def snapshot_from_form(form: ArticleForm) -> dict:
-    data = form.cleaned_data
-    return {
-        "title": data["title"].strip(), "subtitle": data["subtitle"].strip(),
-        "summary": data["summary"].strip(), "body": data["body"],
-        "source": data["source"].strip(), "tags": "，".join(sorted(data["tags"])),
-        "credits": _credit_lines(data["credits"]),
-    }
+    return form.content(lead_image=None).comparable()
 
 
 SNAPSHOT_LABELS = {

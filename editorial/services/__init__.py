@@ -8,8 +8,6 @@ import). The names below are the package's public API, importable as before the 
 """
 
 from editorial.services.articles import (
-    ArticleContent,
-    CreditLine,
     EditConflict,
     article_create,
     article_record_import,
@@ -41,6 +39,7 @@ from editorial.services.workflow import (
     article_submit,
     article_withdraw,
 )
+from editorial.snapshots import ArticleContent, CreditLine
 
 __all__ = [
     "WORKFLOW", "ArticleContent", "AssemblyError", "CreditLine", "EditConflict", "ImportRefused",

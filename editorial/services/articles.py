@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,18 +12,16 @@ from editorial.models import (
     Article,
     ArticleContributor,
     ArticleState,
-    Asset,
     AutosavedDraft,
     Contributor,
     EditingPresence,
-    Issue,
     Revision,
-    Section,
 )
 from editorial.permissions import require
 from editorial.richtext import sanitize_html
 from editorial.services.workflow import _locked, _move, _refuse, _require_now
 from editorial.slugs import slug_from_text, unique_slug
+from editorial.snapshots import ArticleContent
 
 
 class EditConflict(Exception):
@@ -38,29 +34,6 @@ class EditConflict(Exception):
         self.base_version = base_version
 
 
-@dataclass(frozen=True)
-class CreditLine:
-    name: str
-    affiliation: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ArticleContent:
-    """Everything an editor can change in the article form, already validated by the form."""
-
-    title: str
-    section: Section
-    subtitle: str = ""
-    summary: str = ""
-    body: str = ""
-    source: str = ""
-    issue: Issue | None = None
-    tags: tuple[str, ...] = ()
-    credits: tuple[CreditLine, ...] = ()
-    lead_image: Asset | None = None
-
-
 def article_slug_for(title: str, *, preferred: str = "", exclude_pk: int | None = None) -> str:
     """A unique slug: the preferred one if given (bundle file name), else pinyin of the title."""
     base = preferred or slug_from_text(title)
@@ -71,16 +44,9 @@ def article_slug_for(title: str, *, preferred: str = "", exclude_pk: int | None 
 
 
 def _write_revision(*, article: Article, user, note: str = "") -> Revision:
-    credits = [
-        {"name": c.contributor.name, "affiliation": c.contributor.affiliation, "note": c.note}
-        for c in article.credits.select_related("contributor").order_by("position")
-    ]
     return Revision.objects.create(
-        article=article, number=article.version, title=article.title,
-        subtitle=article.subtitle, summary=article.summary, body=article.body,
-        source=article.source, section_name=article.section.name,
-        tags=sorted(article.tags.names()), credits=credits, lead_image=article.lead_image,
-        note=note, created_by=user,
+        article=article, number=article.version, note=note, created_by=user,
+        **ArticleContent.of_article(article).revision_fields(),
     )
 
 
@@ -88,17 +54,7 @@ def article_record_import(*, article: Article, user=None) -> Revision | None:
     """After a bundle import changed ``article``: a new revision when the content differs from
     the latest one (re-importing the same bundle adds nothing), approved when the article is."""
     latest = article.revisions.order_by("-number").first()
-    credits = [
-        {"name": c.contributor.name, "affiliation": c.contributor.affiliation, "note": c.note}
-        for c in article.credits.select_related("contributor").order_by("position")
-    ]
-    if latest is not None and [
-        latest.title, latest.subtitle, latest.summary, latest.body, latest.source,
-        latest.section_name, sorted(latest.tags), latest.credits, latest.lead_image_id,
-    ] == [
-        article.title, article.subtitle, article.summary, article.body, article.source,
-        article.section.name, sorted(article.tags.names()), credits, article.lead_image_id,
-    ]:
+    if ArticleContent.of_article(article).is_recorded_by(latest):
         revision = latest
     else:
         article.version = (latest.number if latest else article.version) + 1
@@ -182,13 +138,7 @@ def revision_restore(*, user, article_id: int, number: int, base_version: int) -
     revision = article.revisions.filter(number=number).first()
     if revision is None:
         _refuse(_("没有这个修订版。"))
-    content = ArticleContent(
-        title=revision.title, subtitle=revision.subtitle, summary=revision.summary,
-        body=revision.body, source=revision.source, section=article.section,
-        issue=article.issue, tags=tuple(revision.tags),
-        credits=tuple(CreditLine(**c) for c in revision.credits),
-        lead_image=revision.lead_image,
-    )
+    content = ArticleContent.of_revision(revision, section=article.section, issue=article.issue)
     return article_update(user=user, article_id=article_id, base_version=base_version,
                           content=content, note=gettext("恢复自第 %(n)d 版") % {"n": number})
 

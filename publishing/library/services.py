@@ -64,8 +64,8 @@ def search_index_issue(*, issue: Issue) -> int:
             article=article,
             issue=issue,
             title=" ".join(filter(None, [article.title, article.subtitle])),
-            authors=" ".join(c.contributor.name for c in article.credits.all()),
-            tags=" ".join(t.name for t in article.tags.all()),
+            authors=" ".join(c.name for c in article.printed.credits),
+            tags=" ".join(article.printed.tags),
             body_text=plain_text(article.body),
             summary=article.summary,
         )

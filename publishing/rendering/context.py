@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from editorial.models import Article, Issue
 from publishing.errors import RenderError
+from publishing.rendering.selectors import printed_content
 from publishing.rendering.typography import autospace, typeset_html, typeset_text
 
 PRINT_STYLESHEET = "publishing/print.css"
@@ -118,7 +119,7 @@ def _safe_filename(article: Article) -> str:
 
 def _prepare_article(article: Article, *, first_in_section: bool,
                      image_url: Callable[[str], str | None]) -> PreparedArticle:
-    groups = article.byline_groups()
+    groups = printed_content(article).byline_groups()
     lead = image_url(article.lead_image.file.name) if article.lead_image else None
     return PreparedArticle(
         article=article,
@@ -160,7 +161,7 @@ def _issue_context(issue: Issue, articles: list[Article],
                    image_url: Callable[[str], str | None]) -> dict:
     publication = issue.publication
     sections = _prepare_sections(articles, image_url)
-    tags = sorted({tag.name for article in articles for tag in article.tags.all()})
+    tags = sorted({tag for article in articles for tag in printed_content(article).tags})
     created = issue.cover_date or issue.created_at.date()
     return {
         "issue": issue,

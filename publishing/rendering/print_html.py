@@ -16,7 +16,7 @@ from publishing.rendering.context import (
 )
 from publishing.rendering.geometry import PageGeometry, page_geometry
 from publishing.rendering.glyphs import _text_sources
-from publishing.rendering.selectors import issue_articles_for_print
+from publishing.rendering.selectors import issue_articles_for_print, printed_content
 from publishing.rendering.typography import autospace
 
 
@@ -61,7 +61,7 @@ def article_print_html(article: Article, *, print_mode: bool = False) -> str:
         "page_css": _print_css(geometry, print_mode=print_mode, running_header=header),
         "meta": {"title": article.title, "author": publication.publisher or publication.name,
                  "subject": article.section.name,
-                 "keywords": ", ".join(sorted(t.name for t in article.tags.all())),
+                 "keywords": ", ".join(printed_content(article).tags),
                  "created": (article.issue.cover_date if article.issue and article.issue.cover_date
                              else article.updated_at.date()).isoformat()},
     })

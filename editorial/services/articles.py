@@ -50,22 +50,6 @@ def _write_revision(*, article: Article, user, note: str = "") -> Revision:
     )
 
 
-def article_record_import(*, article: Article, user=None) -> Revision | None:
-    """After a bundle import changed ``article``: a new revision when the content differs from
-    the latest one (re-importing the same bundle adds nothing), approved when the article is."""
-    latest = article.revisions.order_by("-number").first()
-    if ArticleContent.of_article(article).is_recorded_by(latest):
-        revision = latest
-    else:
-        article.version = (latest.number if latest else article.version) + 1
-        Article.objects.filter(pk=article.pk).update(version=article.version)
-        revision = _write_revision(article=article, user=user, note=gettext("期刊包导入"))
-    if article.state == ArticleState.APPROVED and article.approved_revision_id != revision.pk:
-        article.approved_revision = revision
-        Article.objects.filter(pk=article.pk).update(approved_revision=revision)
-    return revision
-
-
 def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
     article.title = content.title.strip()
     article.subtitle = content.subtitle.strip()
@@ -83,7 +67,7 @@ def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
     article.version += 1
     if article.pk is None:
         article.created_by = user
-        article.slug = article_slug_for(article.title)
+        article.slug = article.slug or article_slug_for(article.title)
     article.full_clean(exclude=["slug", "position", "version"])
     article.save()
     article.tags.set(list(content.tags), clear=True)
@@ -105,6 +89,35 @@ def article_create(*, user, content: ArticleContent) -> Article:
     article = Article(state=ArticleState.DRAFT)
     _apply_content(article=article, content=content, user=user)
     _write_revision(article=article, user=user, note=gettext("新建"))
+    return article
+
+
+@transaction.atomic
+def article_import(*, user, content: ArticleContent, bundle_key: str, article: Article | None = None,
+                   slug: str = "", state: str = ArticleState.APPROVED) -> Article:
+    """Create or update an article from an issue bundle, written as the workspace writes one
+    (contributors matched by name and affiliation, body sanitised). The bundle is the approved
+    text: a new article starts in ``state``; a revision is recorded only when the content
+    changed (re-importing the same bundle adds nothing), and an approved article's approved
+    revision is the imported one. No permission check: imports run as an operator's command.
+    """
+    if article is None:
+        article = Article(state=state, slug=article_slug_for(content.title, preferred=slug))
+    latest = article.revisions.order_by("-number").first() if article.pk else None
+    unchanged = (latest is not None and ArticleContent.of_article(article) == content
+                 and content.is_recorded_by(latest))
+    if unchanged:
+        revision = latest
+        if article.bundle_key != bundle_key:
+            article.bundle_key = bundle_key
+            article.save(update_fields=["bundle_key", "updated_at"])
+    else:
+        article.bundle_key = bundle_key
+        _apply_content(article=article, content=content, user=user)
+        revision = _write_revision(article=article, user=user, note=gettext("期刊包导入"))
+    if article.state == ArticleState.APPROVED and article.approved_revision_id != revision.pk:
+        article.approved_revision = revision
+        Article.objects.filter(pk=article.pk).update(approved_revision=revision)
     return article
 
 

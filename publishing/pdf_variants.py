@@ -91,7 +91,8 @@ def colour_css(variant: PdfVariant, *, profile_url: str = "") -> str:
     colours = PRINT_COLOURS if variant.print_shop else SCREEN_COLOURS
     css = ":root { " + " ".join(f"--{k}: {v};" for k, v in colours.items()) + " }\n"
     if variant.print_shop and profile_url:
-        css = (f'@color-profile device-cmyk {{ src: url("{profile_url}"); }}\n') + css
+        css = (f'@color-profile device-cmyk {{ src: url("{profile_url}"); '
+               "components: c, m, y, k; }\n") + css
     return css
 
 
@@ -117,8 +118,12 @@ def finisher(variant: PdfVariant, facts: DocumentFacts) -> Callable:
     return finish
 
 
+def _ref(reference) -> str:
+    return reference.decode() if isinstance(reference, bytes) else str(reference)
+
+
 def _object(pdf: pydyf.PDF, reference) -> object:
-    return pdf.objects[int(str(reference).split()[0])]
+    return pdf.objects[int(_ref(reference).split()[0])]
 
 
 def _tag_rgb_images(pdf: pydyf.PDF) -> None:
@@ -182,22 +187,22 @@ def _margin_content_as_artifacts(pdf: pydyf.PDF, pages: list) -> None:
         return
     tree = _object(pdf, root)
     document = _object(pdf, tree["K"][0])
-    attached = {str(kid) for kid in document["K"]}
-    document_ref = str(document.reference)
+    attached = {_ref(kid) for kid in document["K"]}
+    document_ref = _ref(document.reference)
     elements = [obj for obj in pdf.objects
                 if isinstance(obj, dict) and obj.get("Type") == "/StructElem"]
-    by_ref = {str(obj.reference): obj for obj in elements}
+    by_ref = {_ref(obj.reference): obj for obj in elements}
     orphans = [e for e in elements
-               if str(e.get("P")) == document_ref and str(e.reference) not in attached]
-    page_numbers = {str(page.reference): index for index, page in enumerate(pages)}
+               if _ref(e.get("P")) == document_ref and _ref(e.reference) not in attached]
+    page_numbers = {_ref(page.reference): index for index, page in enumerate(pages)}
     untied: dict[int, set[int]] = {}
 
     def collect(element) -> None:
         for kid in element["K"]:
             if isinstance(kid, int):
-                untied.setdefault(page_numbers[str(element["Pg"])], set()).add(kid)
-            elif str(kid) in by_ref:
-                collect(by_ref[str(kid)])
+                untied.setdefault(page_numbers[_ref(element["Pg"])], set()).add(kid)
+            elif _ref(kid) in by_ref:
+                collect(by_ref[_ref(kid)])
 
     for orphan in orphans:
         collect(orphan)

@@ -25,6 +25,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -40,13 +41,38 @@ from weasyprint.formatting_structure import boxes as wp_boxes
 from weasyprint.layout import inline as wp_inline
 from weasyprint.text import line_break as wp_line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from editorial.models import Article, Issue, PageSize
 from editorial.richtext import plain_text
 from publishing.errors import MissingGlyphsError, RenderError
+from publishing.pdf_variants import (
+    BLEED_MM,
+    OUTPUT_PROFILE,
+    PRINT,
+    SCREEN,
+    DocumentFacts,
+    PdfVariant,
+    colour_css,
+    finisher,
+)
+from publishing.print_layout import (
+    blank_pages_needed,
+    body_images_on_grid,
+    grid_image_style,
+    headline_measure,
+    masthead_for,
+)
 from publishing.selectors import issue_articles_for_print
-from publishing.typography import WIDE_CHARACTERS, autospace, typeset_html, typeset_text
+from publishing.typography import (
+    WIDE_CHARACTERS,
+    autospace,
+    plain_title,
+    typeset_headline,
+    typeset_html,
+    typeset_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +80,6 @@ SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
 PRINT_STYLESHEET = "publishing/print.css"
 EDITION_STYLESHEET = "publishing/edition.css"
-BLEED_MM = 3
 MM_PER_PT = 25.4 / 72
 
 
@@ -94,23 +119,28 @@ class PageGeometry:
     def css(self, *, print_mode: bool, cover_image: bool = False) -> str:
         """@page rules and the sizes that follow from the page (cover layout, image limits).
 
-        The cover's colour band is painted as the cover page's background, not by an element:
-        page backgrounds run into the bleed, and WeasyPrint draws crop marks on top of them.
+        The print-shop variant has a 3 mm bleed; its crop marks are drawn outside the bleed by
+        ``pdf_variants`` (WeasyPrint would draw them inside it, over the cover). The cover's
+        colour band is an element that runs into the bleed (print.css), the page behind it is
+        paper-coloured to the bleed edge.
         """
-        marks = f"bleed: {BLEED_MM}mm; marks: crop;" if print_mode else ""
+        bleed = f"bleed: {BLEED_MM}mm;" if print_mode else ""
         band = self.cover_band_mm(cover_image=cover_image)
         cover_image_mm = self.height_mm * (0.24 if self.height_mm > 220 else 0.2)
         return (
             f"@page {{ size: {self.width_mm}mm {self.height_mm}mm; "
             f"margin: {self.top_mm}mm {self.outer_mm}mm {self.bottom_mm}mm {self.inner_mm}mm; "
-            f"{marks} }}\n"
+            f"{bleed} }}\n"
             f"@page :left {{ margin-left: {self.outer_mm}mm; margin-right: {self.inner_mm}mm; }}\n"
             f"@page :right {{ margin-left: {self.inner_mm}mm; margin-right: {self.outer_mm}mm; }}\n"
-            # Measured from the trim edge; without repeat the end colours fill the bleed.
-            f"@page cover {{ margin: 0; background: linear-gradient(to bottom, #8f1b1e 0, "
-            f"#8f1b1e {band}mm, #f7f3ea {band}mm) no-repeat #f7f3ea; }}\n"
+            f"@page cover {{ margin: 0; background: var(--paper); }}\n"
+            f"@page back-cover {{ margin: 0; background: var(--paper); }}\n"
             f"html {{ font-size: {self.font_pt}pt; }}\n"
-            f".cover {{ height: {self.height_mm - 0.5}mm; }}\n"
+            f".cover, .back-cover {{ height: {self.height_mm - 0.5}mm; }}\n"
+            f".back-cover-band {{ position: absolute; left: 0; right: 0; bottom: 0; "
+            f"height: {self.height_mm * 0.3:.1f}mm; padding: 18mm {self.outer_mm}mm 0 "
+            f"{self.inner_mm}mm; }}\n"
+            f".masthead {{ padding-top: {self.height_mm * 0.3:.0f}mm; }}\n"
             f".cover-inner {{ padding-left: {self.inner_mm}mm; padding-right: {self.outer_mm}mm; }}\n"
             f".cover-band {{ height: {band}mm; padding: "
             f"{self.top_mm * (1 if cover_image else 1.6):.1f}mm {self.outer_mm}mm 9mm "
@@ -326,9 +356,11 @@ def _is_zh(style) -> bool:
     return str(style["lang"] or "").lower().startswith("zh")
 
 
-# What justification may widen in Chinese text: each wide character, and spaces.
-_EXPANDABLE_RE = re.compile(f"[ \u00a0{WIDE_CHARACTERS}]")
-_EXPANDABLE_RUNS_RE = re.compile(f"( +|\u00a0+|[{WIDE_CHARACTERS}]+)")
+# What justification may widen in Chinese text: each wide character, and spaces — except the
+# dash and the ellipsis, which are set as pairs (——, ……) and must never open up ("— —").
+_STRETCHABLE = WIDE_CHARACTERS.replace("…", "").replace("—", "")
+_EXPANDABLE_RE = re.compile(f"[ \u00a0{_STRETCHABLE}]")
+_EXPANDABLE_RUNS_RE = re.compile(f"( +|\u00a0+|[{_STRETCHABLE}]+)")
 
 
 def _count_expandable(box) -> int:
@@ -482,12 +514,26 @@ class PreparedArticle:
     body: SafeString
     source: SafeString
     filename: str = ""
+    # The title as printed: balanced lines with <br> between them.
+    headline: SafeString = field(default_factory=lambda: mark_safe(""))
+    headline_lines: int = 1
+    title_is_section: bool = False  # 协会动态 in 协会动态: the section label is its heading
+    lead_image_alt: str = ""
+    lead_image_style: str = ""
 
 
 @dataclass
 class PreparedSection:
     name: SafeString
     articles: list[PreparedArticle] = field(default_factory=list)
+    name_text: str = ""
+    layout: str = "single"
+    new_pages: bool = False
+
+    @property
+    def toc_articles(self) -> list[PreparedArticle]:
+        """Contents entries: an article titled like its section is the section's own line."""
+        return [a for a in self.articles if not a.title_is_section]
 
 
 def _safe_filename(article: Article) -> str:
@@ -499,16 +545,40 @@ def _safe_filename(article: Article) -> str:
 
 
 def _prepare_article(article: Article, *, first_in_section: bool,
-                     image_url: Callable[[str], str | None]) -> PreparedArticle:
+                     image_url: Callable[[str], str | None],
+                     geometry: PageGeometry | None = None) -> PreparedArticle:
+    """The article for one output; with ``geometry`` (print) headlines are balanced for its
+    measure and images sized to whole body lines."""
     groups = article.byline_groups()
     lead = image_url(article.lead_image.file.name) if article.lead_image else None
+    title = plain_title(article.title)
+    measure = headline_measure(geometry.line_chars, article.section) if geometry else None
+    headline = typeset_headline(article.title, measure)
+    body = _rewrite_media(article.body, image_url)
+    lead_style = ""
+    if geometry is not None:
+        max_em = geometry.height_mm * 0.4 / (geometry.font_pt * MM_PER_PT)
+        measure_em = float(geometry.line_chars)
+        if article.section.layout == "two_columns":
+            measure_em = (geometry.line_chars - 2) / 2
+        body = body_images_on_grid(body, _local_image_path, measure_em=measure_em,
+                                   max_height_em=max_em, fallback_alt=f"插图：{title}")
+        if article.lead_image:
+            lead_style = grid_image_style(
+                (article.lead_image.width, article.lead_image.height),
+                measure_em=measure_em, max_height_em=max_em)
     return PreparedArticle(
         article=article,
         anchor=f"article-{article.pk}",
         section=_typeset(article.section.name),
         section_first=first_in_section,
-        title=_typeset(article.title),
-        title_text=article.title,
+        title=_typeset(title),
+        title_text=title,
+        headline=mark_safe(headline),  # noqa: S308 - typeset_headline escapes the text
+        headline_lines=headline.count("<br>") + 1,
+        title_is_section=title == article.section.name.strip(),
+        lead_image_alt=f"题图：{title}",
+        lead_image_style=lead_style,
         subtitle=_typeset(article.subtitle.lstrip("—-－ ")),
         summary=_typeset(article.summary),
         bylines=[
@@ -517,31 +587,49 @@ def _prepare_article(article: Article, *, first_in_section: bool,
         ],
         authors=_typeset("　".join(n for names, _ in groups for n in names)),
         lead_image=lead,
-        body=_typeset_html(_rewrite_media(article.body, image_url)),
+        body=_typeset_html(body),
         source=_typeset(article.source),
         filename=_safe_filename(article),
     )
 
 
-def _prepare_sections(articles: list[Article],
-                      image_url: Callable[[str], str | None]) -> list[PreparedSection]:
+def _prepared_section(article: Article) -> PreparedSection:
+    section = article.section
+    return PreparedSection(_typeset(section.name), name_text=section.name,
+                           layout=section.layout.replace("_", "-"),
+                           new_pages=section.new_page_per_article)
+
+
+def _prepare_sections(articles: list[Article], image_url: Callable[[str], str | None],
+                      geometry: PageGeometry | None = None) -> list[PreparedSection]:
     sections: list[PreparedSection] = []
     current = None
     for article in articles:
         first = current is None or current != article.section_id
         if first:
-            sections.append(PreparedSection(_typeset(article.section.name)))
+            sections.append(_prepared_section(article))
             current = article.section_id
         sections[-1].articles.append(
-            _prepare_article(article, first_in_section=first, image_url=image_url)
+            _prepare_article(article, first_in_section=first, image_url=image_url,
+                             geometry=geometry)
         )
     return sections
 
 
+def _local_image_path(src: str) -> Path | None:
+    """The stored file behind an image URL of the print HTML (``file:`` URLs of media)."""
+    if not src.startswith("file:"):
+        return None
+    path = Path(url2pathname(unquote(urlsplit(src).path))).resolve()
+    root = Path(settings.MEDIA_ROOT).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
 def _issue_context(issue: Issue, articles: list[Article],
-                   image_url: Callable[[str], str | None]) -> dict:
+                   image_url: Callable[[str], str | None],
+                   geometry: PageGeometry | None = None) -> dict:
     publication = issue.publication
-    sections = _prepare_sections(articles, image_url)
+    sections = _prepare_sections(articles, image_url, geometry)
     tags = sorted({tag.name for article in articles for tag in article.tags.all()})
     created = issue.cover_date or issue.created_at.date()
     return {
@@ -555,15 +643,18 @@ def _issue_context(issue: Issue, articles: list[Article],
             "title": _typeset(issue.display_title),
             "date": _typeset(_date_text(issue.cover_date)),
             "image": image_url(issue.cover_image.file.name) if issue.cover_image else None,
-            "leads": [(s.name, s.articles[0].title) for s in sections],
+            "image_alt": f"封面图片：{publication.name} 第 {issue.number} 期",
+            "leads": [(s.name, None if s.articles[0].title_is_section else s.articles[0].title)
+                      for s in sections],
             "publisher": _typeset(publication.publisher),
             "issn": publication.issn,
         },
         "editor_note": _typeset_html(issue.editor_note),
         "running_header": autospace(issue.running_header),  # plain text, for CSS
+        "masthead": masthead_for(issue, _typeset),
         "meta": {
             "title": issue.display_title,
-            "author": publication.publisher or publication.name,
+            "author": publication.publisher or publication.editorial_office,
             "subject": f"{issue.running_header}："
                        + "、".join(dict.fromkeys(a.section.name for a in articles)),
             "keywords": ", ".join(tags),
@@ -580,7 +671,10 @@ def _file_url_for_media(name: str) -> str | None:
 def _print_css(geometry: PageGeometry, *, print_mode: bool, running_header: str,
                cover_image: bool = False) -> SafeString:
     header = _css_string(running_header)
-    css = geometry.css(print_mode=print_mode, cover_image=cover_image) + (
+    variant = PRINT if print_mode else SCREEN
+    profile = _static_path(OUTPUT_PROFILE).as_uri() if print_mode else ""
+    css = colour_css(variant, profile_url=profile) + geometry.css(
+        print_mode=print_mode, cover_image=cover_image) + (
         f"@page :left {{ @top-left {{ content: {header}; }} }}\n"
         f"@page :right {{ @top-right {{ content: {header}; }} }}\n"
     )
@@ -592,9 +686,10 @@ def issue_print_html(issue: Issue, *, print_mode: bool = False,
     """The HTML WeasyPrint turns into the issue's PDF (cover, front matter, articles)."""
     if articles is None:
         articles = issue_articles_for_print(issue)
-    context = _issue_context(issue, articles, _file_url_for_media)
     geometry = page_geometry(issue.publication.page_size)
+    context = _issue_context(issue, articles, _file_url_for_media, geometry)
     context.update({
+        "end_matter": not print_mode,  # the print-shop PDF adds it after counting pages
         "print_mode": print_mode,
         "stylesheet_url": _static_path(PRINT_STYLESHEET).as_uri(),
         "page_css": _print_css(geometry, print_mode=print_mode,
@@ -622,16 +717,21 @@ def article_preview_html(article: Article) -> str:
 def article_print_html(article: Article, *, print_mode: bool = False) -> str:
     """One article on printed pages, with the templates and styles of the issue PDF."""
     publication = article.section.publication
-    prepared = _prepare_article(article, first_in_section=True, image_url=_file_url_for_media)
-    header = autospace(article.issue.running_header if article.issue else publication.name)
     geometry = page_geometry(publication.page_size)
+    prepared = _prepare_article(article, first_in_section=True, image_url=_file_url_for_media,
+                                geometry=geometry)
+    header = autospace(article.issue.running_header if article.issue else publication.name)
+    section = _prepared_section(article)
+    section.articles.append(prepared)
     return render_to_string("publishing/print/article_preview.html", {
         "article": prepared,
+        "section": section,
         "publication": publication,
         "print_mode": print_mode,
         "stylesheet_url": _static_path(PRINT_STYLESHEET).as_uri(),
         "page_css": _print_css(geometry, print_mode=print_mode, running_header=header),
-        "meta": {"title": article.title, "author": publication.publisher or publication.name,
+        "meta": {"title": plain_title(article.title),
+                 "author": publication.publisher or publication.editorial_office,
                  "subject": article.section.name,
                  "keywords": ", ".join(sorted(t.name for t in article.tags.all())),
                  "created": (article.issue.cover_date if article.issue and article.issue.cover_date
@@ -641,22 +741,51 @@ def article_print_html(article: Article, *, print_mode: bool = False) -> str:
 
 # --------------------------------------------------------------------------- PDF
 
-def pdf_from_html(html: str, *, sources: list[tuple[str, str]] | None = None) -> bytes:
+@dataclass
+class PdfJob:
+    """Everything the WeasyPrint step needs, so that it can run in a child process."""
+
+    html: str
+    variant: PdfVariant
+    facts: DocumentFacts
+    end_matter: Callable[[int], str] | None = None  # blank pages → HTML (print only)
+
+
+def _write_pdf(documents: list, variant: PdfVariant, facts: DocumentFacts) -> bytes:
+    pages = [page for document in documents for page in document.pages]
+    combined = documents[0].copy(pages) if len(documents) > 1 else documents[0]
+    return combined.write_pdf(pdf_variant=variant.weasyprint_variant, pdf_identifier=True,
+                              finisher=finisher(variant, facts))
+
+
+def pdf_from_html(job: PdfJob | str, *, sources: list[tuple[str, str]] | None = None) -> bytes:
     """Run WeasyPrint on print HTML from this module, with the restricted fetcher.
+
+    ``job`` is a ``PdfJob`` (variant, document facts, end matter) or bare print HTML (rendered
+    as the screen variant). The print-shop variant renders its end matter (blank pages, the
+    masthead page, the back cover) once the content's page count is known, so that the issue
+    has a multiple of four pages.
 
     Raises ``MissingGlyphsError`` if WeasyPrint had to draw ``.notdef`` (the backstop of
     ``check_glyphs``); ``sources`` lets the error name the article holding the character.
     """
+    if isinstance(job, str):
+        job = PdfJob(job, SCREEN, DocumentFacts(key="html", title="", publisher="",
+                                                publication="", created=date.today()))
     fetcher = url_fetcher()
     collector = _NotdefCollector()
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(collector)
+    base_url = Path(settings.MEDIA_ROOT).resolve().as_uri() + "/"
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=Path(settings.MEDIA_ROOT).resolve().as_uri() + "/",
-            url_fetcher=fetcher,
-        )
-        pdf = document.write_pdf(pdf_identifier=True)
+        fonts = FontConfiguration()
+        documents = [weasyprint.HTML(string=job.html, base_url=base_url, url_fetcher=fetcher)
+                     .render(font_config=fonts)]
+        if job.end_matter is not None:
+            blanks = blank_pages_needed(len(documents[0].pages))
+            documents.append(weasyprint.HTML(string=job.end_matter(blanks), base_url=base_url,
+                                             url_fetcher=fetcher).render(font_config=fonts))
+        pdf = _write_pdf(documents, job.variant, job.facts)
     finally:
         weasy_logger.removeHandler(collector)
     if collector.characters:
@@ -666,9 +795,47 @@ def pdf_from_html(html: str, *, sources: list[tuple[str, str]] | None = None) ->
     return pdf
 
 
+def _issue_facts(issue: Issue, articles: list[Article]) -> DocumentFacts:
+    publication = issue.publication
+    labels = {f"article-{a.pk}": f"{a.section.name}：{plain_title(a.title)}" for a in articles}
+    return DocumentFacts(
+        key=f"{publication.slug}/{issue.number}", title=issue.display_title,
+        publisher=publication.publisher or publication.editorial_office,
+        publication=publication.name, created=issue.cover_date or issue.created_at.date(),
+        issue_number=issue.number, issn=publication.issn,
+        internal_permit=publication.internal_permit, link_labels=labels)
+
+
+def issue_pdf_job(issue: Issue, *, print_mode: bool = False,
+                  articles: list[Article] | None = None) -> PdfJob:
+    """The issue's print HTML with what the PDF step needs (variant, metadata, end matter)."""
+    if articles is None:
+        articles = issue_articles_for_print(issue)
+    html = issue_print_html(issue, print_mode=print_mode, articles=articles)
+    publication = issue.publication
+    geometry = page_geometry(publication.page_size)
+    end_matter = None
+    if print_mode:
+        masthead = masthead_for(issue, _typeset)
+        page_css = _print_css(geometry, print_mode=True, running_header="")
+        meta = {"title": issue.display_title, "author": publication.publisher,
+                "subject": "", "keywords": "",
+                "created": (issue.cover_date or issue.created_at.date()).isoformat()}
+
+        def end_matter(blank_pages: int) -> str:
+            return render_to_string("publishing/print/end_matter.html", {
+                "masthead": masthead, "blank_pages": range(blank_pages), "print_mode": True,
+                "meta": meta, "page_css": page_css,
+                "stylesheet_url": _static_path(PRINT_STYLESHEET).as_uri(),
+            })
+
+    return PdfJob(html, PRINT if print_mode else SCREEN, _issue_facts(issue, articles),
+                  end_matter)
+
+
 def issue_render_input(issue: Issue, *, print_mode: bool = False
-                       ) -> tuple[str, list[tuple[str, str]]]:
-    """The issue's print HTML and its texts by place, for ``check_glyphs``.
+                       ) -> tuple[PdfJob, list[tuple[str, str]]]:
+    """The issue's PDF job and its texts by place, for ``check_glyphs``.
 
     Split from ``issue_pdf_bytes`` so that a caller can do the database work here and run the
     WeasyPrint part (``pdf_from_html``) elsewhere, e.g. in a child process with a time limit,
@@ -676,21 +843,29 @@ def issue_render_input(issue: Issue, *, print_mode: bool = False
     """
     articles = issue_articles_for_print(issue)
     sources = _text_sources(issue, articles)
-    return issue_print_html(issue, print_mode=print_mode, articles=articles), sources
+    return issue_pdf_job(issue, print_mode=print_mode, articles=articles), sources
 
 
 def issue_pdf_bytes(issue: Issue, *, print_mode: bool = False) -> bytes:
-    """The issue's PDF: cover, editor's note and contents, then every approved article."""
-    html, sources = issue_render_input(issue, print_mode=print_mode)
+    """The issue's PDF: cover, editor's note and contents, every approved article, the
+    masthead page and back cover; the print-shop variant padded to a multiple of four."""
+    job, sources = issue_render_input(issue, print_mode=print_mode)
     check_glyphs(sources)
-    return pdf_from_html(html, sources=sources)
+    return pdf_from_html(job, sources=sources)
 
 
 def article_preview_pdf(article: Article) -> bytes:
     """One article on printed pages, exactly as the issue PDF would set it."""
     sources = _text_sources(None, [article])
     check_glyphs(sources)
-    return pdf_from_html(article_print_html(article), sources=sources)
+    publication = article.section.publication
+    facts = DocumentFacts(
+        key=f"article/{article.pk}", title=plain_title(article.title),
+        publisher=publication.publisher or publication.editorial_office,
+        publication=publication.name,
+        created=(article.issue.cover_date if article.issue and article.issue.cover_date
+                 else article.updated_at.date()))
+    return pdf_from_html(PdfJob(article_print_html(article), SCREEN, facts), sources=sources)
 
 
 # --------------------------------------------------------------------------- HTML edition

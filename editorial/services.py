@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 import mammoth
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -34,6 +34,7 @@ from editorial.models import (
     Contributor,
     EditingPresence,
     Issue,
+    Publication,
     ReviewAssignment,
     Revision,
     Section,
@@ -673,3 +674,26 @@ def article_import_docx(*, user, data: bytes, file_name: str, section: Section) 
     except BaseException:
         remove_files(written)
         raise
+
+
+@transaction.atomic
+def publication_update_settings(*, publication: Publication, data: dict,
+                                section_layouts: dict[int, tuple[str, bool]]) -> Publication:
+    """Save the masthead/print settings and each section's layout, all or nothing. Sections
+    not of this publication are refused."""
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    for name, value in data.items():
+        setattr(publication, name, value)
+    publication.full_clean()
+    publication.save()
+    sections = {s.pk: s for s in publication.sections.select_for_update()}
+    unknown = set(section_layouts) - set(sections)
+    if unknown:
+        raise ValidationError(_("栏目不属于该刊物。"))
+    for pk, (layout, new_pages) in section_layouts.items():
+        section = sections[pk]
+        if (section.layout, section.new_page_per_article) != (layout, new_pages):
+            section.layout, section.new_page_per_article = layout, new_pages
+            section.full_clean()
+            section.save(update_fields=["layout", "new_page_per_article"])
+    return publication

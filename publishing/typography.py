@@ -348,6 +348,10 @@ def balance_lines(units: list[str], measure_em: float) -> list[str]:
 def typeset_headline(text: str, measure_em: float | None = None) -> str:
     """A headline as HTML: forced breaks at ``|``; with ``measure_em`` balanced lines joined by
     ``<br>``; word joiners inside words so that a renderer can only wrap between them."""
+    if measure_em and HEADLINE_BREAK not in text:
+        plain = bind_units(autospace(text))
+        if _em_width(plain) <= measure_em:  # one line: no break to place, no segmenter needed
+            return _compress_punctuation(plain, "", "")
     lines: list[str] = []
     for part in re.split(r" *\| *", text):
         if not part.strip():

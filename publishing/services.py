@@ -968,3 +968,19 @@ def proof_render(*, proof: Proof) -> Proof:
     )
     proof.refresh_from_db()
     return proof
+
+
+# --------------------------------------------------------------------------- print-shop file
+
+def issue_print_file(*, issue: Issue) -> Path:
+    """The print-shop PDF (PDF/X-4) of the issue as it stands, rendered once per content
+    fingerprint and kept beside its proofs; older print files of the issue are removed."""
+    folder = selectors.issue_edition_root(issue) / "print"
+    fingerprint = selectors.issue_content_hash(issue)[:16]
+    target = folder / f"{issue.publication.slug}-{issue.number}-print-{fingerprint}.pdf"
+    if not target.is_file():
+        issue_render(issue=issue, pdf_path=target, print_mode=True)
+        for old in folder.glob("*-print-*.pdf"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    return target

@@ -29,6 +29,7 @@ urlpatterns = [
          name="board_unschedule"),
     path("editorial/issues/<int:pk>/correct", views.board_correct, name="board_correct"),
     path("editorial/issues/<int:pk>/proof", views.board_proof, name="board_proof"),
+    path("editorial/issues/<int:pk>/print.pdf", views.board_print_pdf, name="board_print_pdf"),
     path("editorial/issues/<int:pk>/proof/<int:proof_id>/status", views.board_proof_status,
          name="board_proof_status"),
     path("editorial/issues/<int:pk>/proof/<int:proof_id>/<str:name>", views.board_proof_file,

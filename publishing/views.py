@@ -22,6 +22,7 @@ from editorial.richtext import markdown_to_html
 from publishing import permissions, selectors, services
 from publishing.caching import anonymous_page
 from publishing.downloads import file_response
+from publishing.errors import RenderError
 from publishing.forms import (
     CorrectionForm,
     IssueAccessForm,
@@ -381,6 +382,20 @@ def board_proof(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     services.proof_request(issue=issue, actor=request.user)
     return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+def board_print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The print-shop PDF for the printer: PDF/X-4, CMYK, bleed and marks, 4n pages."""
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    try:
+        path = services.issue_print_file(issue=issue)
+    except RenderError as exc:
+        messages.error(request, _("印刷版 PDF 未能生成：%(error)s") % {"error": exc})
+        return redirect("publishing:board_issue", pk=pk)
+    return file_response(request, path,
+                         filename=f"{issue.publication.slug}-{issue.number}-print.pdf",
+                         content_type="application/pdf", private=True)
 
 
 @editor_required

@@ -52,6 +52,7 @@ AUTHORS = [["周文澜"], ["韩启明", "刘晓雯"], ["顾晓岚"], ["陈立新
 @dataclass
 class Measure:
     seconds: float
+    cpu_seconds: float  # user + system of the process and its children: steadier on a busy host
     peak_rss_mb: float
     pdf_bytes: int
     pages: int
@@ -70,7 +71,8 @@ def run_measured(command: list[str], env: dict, output: Path) -> Measure:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
     info = subprocess.run(["pdfinfo", str(output)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
-    return Measure(seconds, usage.ru_maxrss / 1024, output.stat().st_size, pages)
+    return Measure(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                   output.stat().st_size, pages)
 
 
 def demo_sentences() -> list[str]:
@@ -189,7 +191,7 @@ def main() -> None:
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     try:
         print(f"{'issue':>16} {'who':>5} {'pages':>5} {'median s':>9} {'min s':>6} "
-              f"{'s/page':>7} {'peak RSS':>9} {'PDF':>8}")
+              f"{'cpu s':>6} {'s/page':>7} {'peak RSS':>9} {'PDF':>8}")
         for target in args.pages:
             number, _html = build_issue(work, env, target)
             for variant in args.variants:
@@ -210,14 +212,17 @@ def main() -> None:
                 for name, runs in (("ours", ours), ("bare", bare)):
                     median = statistics.median(m.seconds for m in runs)
                     fastest = min(m.seconds for m in runs)
+                    cpu = statistics.median(m.cpu_seconds for m in runs)
                     rss = max(m.peak_rss_mb for m in runs)
                     pages, size = runs[0].pages, runs[0].pdf_bytes
-                    summary[name] = (median, fastest)
+                    summary[name] = (median, fastest, cpu)
                     print(f"{label:>16} {name:>5} {pages:>5} {median:>9.2f} {fastest:>6.2f} "
-                          f"{median / pages:>7.3f} {rss:>6.0f} MB {size / 1024:>5.0f} KB")
+                          f"{cpu:>6.2f} {median / pages:>7.3f} {rss:>6.0f} MB "
+                          f"{size / 1024:>5.0f} KB")
                 print(f"{label:>16} {'ratio':>5} {'':>5} "
                       f"{summary['ours'][0] / summary['bare'][0]:>9.2f} "
-                      f"{summary['ours'][1] / summary['bare'][1]:>6.2f}")
+                      f"{summary['ours'][1] / summary['bare'][1]:>6.2f} "
+                      f"{summary['ours'][2] / summary['bare'][2]:>6.2f}")
                 print(f"{'':>16} runs: ours {', '.join(f'{m.seconds:.2f}' for m in ours)}; "
                       f"bare {', '.join(f'{m.seconds:.2f}' for m in bare)}")
     finally:

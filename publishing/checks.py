@@ -32,7 +32,7 @@ def check_overdue_releases(app_configs=None, **kwargs) -> list[CheckWarning]:
     a worker or cron job that is not running."""
     from django.db import DatabaseError
 
-    from publishing.selectors import issues_overdue
+    from publishing.releases.selectors import issues_overdue
 
     try:
         overdue = issues_overdue()

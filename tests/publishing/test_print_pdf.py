@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from publishing.typography import CLOSING_PUNCTUATION, OPENING_PUNCTUATION, autospace
+from publishing.rendering.typography import CLOSING_PUNCTUATION, OPENING_PUNCTUATION, autospace
 from tests.publishing.print_fixtures import RUNNING_HEADER, squash
 
 pytestmark = pytest.mark.django_db  # the module fixture renders from the test database

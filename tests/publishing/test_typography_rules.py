@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from publishing.typography import (
+from publishing.rendering.typography import (
     IDEOGRAPHIC_SPACE,
     NO_BREAK_SPACE,
     WORD_JOINER,

@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from editorial.bundles import BundleError, bundle_import
+from publishing.library.services import issue_set_access
 from publishing.models import AccessLevel
-from publishing.services import issue_after_publish, issue_publish_now, issue_set_access
+from publishing.releases.services import issue_after_publish, issue_publish_now
 
 
 class Command(BaseCommand):

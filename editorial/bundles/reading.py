@@ -1,55 +1,24 @@
-"""Issue bundles (docs/issue-bundle.md): a folder with issue.yaml, articles/*.md and images/.
-
-Import reads and validates the whole bundle before it writes anything, then writes in one
-transaction; files it stored are removed again if that transaction fails. Export writes into a
-temporary folder and renames it into place, so a reader never sees half a bundle.
-"""
+"""Reading a bundle: parse and validate all of it, report every problem, write nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 import yaml
 from django.conf import settings
-from django.db import transaction
 
 from editorial.images import ImageRejected, inspect_image
-from editorial.models import (
-    Article,
-    ArticleContributor,
-    ArticleState,
-    Asset,
-    Contributor,
-    Issue,
-    Publication,
-    Section,
-)
 from editorial.richtext import (
     find_hostile_markup,
-    html_to_markdown,
     markdown_images,
     markdown_to_html,
     parse_markdown,
-    render_markdown,
-    sanitize_html,
 )
-from editorial.selectors import articles_in_issue_order, issue_sections_in_order
-from editorial.services import (
-    article_record_import,
-    article_slug_for,
-    asset_store,
-    issue_set_article_order,
-    remove_files,
-)
-from editorial.slugs import slug_from_filename
 
 ISSUE_KEYS = {
     "publication", "publication_slug", "number", "title", "date", "sections", "editor_note",
@@ -116,17 +85,6 @@ class ParsedBundle:
     cover_image: BundleImage | None
     articles: list[ParsedArticle]
 
-
-@dataclass
-class ImportResult:
-    issue: Issue | None
-    created: list[str]
-    updated: list[str]
-    untouched: list[str]
-    dry_run: bool
-
-
-# --------------------------------------------------------------------------- reading
 
 class _Reader:
     def __init__(self, root: Path) -> None:
@@ -384,277 +342,3 @@ class _Reader:
 def bundle_read(directory: Path | str) -> ParsedBundle:
     """Parse and validate a bundle without writing anything; raises ``BundleError``."""
     return _Reader(Path(directory)).read()
-
-
-# --------------------------------------------------------------------------- importing
-
-def _header_from_title(title: str, number: int) -> str:
-    """``《大连数字贸易》季刊第 9 期`` → ``《大连数字贸易》季刊第 {number} 期`` for the next issues."""
-    if title and re.search(rf"(?<!\d){number}(?!\d)", title):
-        return re.sub(rf"(?<!\d){number}(?!\d)", "{number}", title, count=1)
-    return ""
-
-
-def _sync_sections(publication: Publication, names: list[str]) -> dict[str, Section]:
-    existing = {s.name: s for s in publication.sections.all()}
-    ordered = [existing.get(name) or Section(publication=publication, name=name) for name in names]
-    others = [s for s in existing.values() if s.name not in set(names)]
-    others.sort(key=lambda s: (s.position, s.pk))
-    for position, section in enumerate(ordered + others):
-        if section.pk is None or section.position != position:
-            section.position = position
-            section.save()
-    return {s.name: s for s in ordered}
-
-
-def _match_articles(issue: Issue, parsed: list[ParsedArticle]) -> dict[str, Article]:
-    existing = list(issue.articles.all())
-    by_key = {a.bundle_key: a for a in existing if a.bundle_key}
-    by_slug = {a.slug: a for a in existing}
-    matched: dict[str, Article] = {}
-    used: set[int] = set()
-    for item in parsed:
-        article = by_key.get(item.key) or by_slug.get(slug_from_filename(item.key))
-        if article is not None and article.pk not in used:
-            matched[item.key] = article
-            used.add(article.pk)
-    return matched
-
-
-def _import(bundle: ParsedBundle, *, user, state: str,
-            written: list[str]) -> ImportResult:
-    publication, created_pub = Publication.objects.get_or_create(
-        slug=bundle.publication_slug,
-        defaults={
-            "name": bundle.publication,
-            "running_header": _header_from_title(bundle.title, bundle.number),
-        },
-    )
-    if not created_pub and publication.name != bundle.publication:
-        publication.name = bundle.publication
-        publication.save(update_fields=["name"])
-    sections = _sync_sections(publication, bundle.sections)
-
-    assets: dict[str, Asset] = {}
-
-    def asset_for(image: BundleImage) -> Asset:
-        if image.path not in assets:
-            assets[image.path] = asset_store(
-                data=image.data, original_name=PurePosixPath(image.path).name, user=user,
-                written=written,
-            )
-        return assets[image.path]
-
-    issue, _created = Issue.objects.select_for_update().get_or_create(
-        publication=publication, number=bundle.number
-    )
-    issue.title = bundle.title
-    issue.cover_date = bundle.date
-    issue.editor_note = bundle.editor_note_html
-    issue.cover_image = asset_for(bundle.cover_image) if bundle.cover_image else None
-    issue.save()
-
-    matched = _match_articles(issue, bundle.articles)
-    result = ImportResult(issue, [], [], [], dry_run=False)
-    ordered: list[Article] = []
-    for index, item in enumerate(bundle.articles):
-        for token, image in item.images:
-            token.attrSet("src", asset_for(image).file.url)
-        body = sanitize_html(render_markdown(item.tokens))
-        article = matched.get(item.key)
-        if article is None:
-            article = Article(
-                issue=issue, position=2_000_000 + index, state=state, created_by=user,
-                slug=article_slug_for(item.title, preferred=slug_from_filename(item.key)),
-            )
-            result.created.append(item.file)
-        else:
-            result.updated.append(item.file)
-        article.section = sections[item.section]
-        article.bundle_key = item.key
-        article.title = item.title
-        article.subtitle = item.subtitle
-        article.summary = item.summary
-        article.source = item.source
-        article.body = body
-        article.lead_image = asset_for(item.lead_image) if item.lead_image else None
-        article.updated_by = user
-        article.save()
-        article.tags.set(item.tags, clear=True)
-        article.credits.all().delete()
-        for position, name in enumerate(item.authors):
-            contributor = (
-                Contributor.objects.filter(name=name).order_by("pk").first()
-                or Contributor.objects.create(name=name, affiliation=item.author_note)
-            )
-            ArticleContributor.objects.create(
-                article=article, contributor=contributor, position=position, note=item.author_note
-            )
-        article_record_import(article=article, user=user)
-        ordered.append(article)
-    issue_set_article_order(issue=issue, articles=ordered)
-    result.untouched = [a.title for a in issue.articles.exclude(pk__in=[a.pk for a in ordered])]
-    return result
-
-
-def bundle_import(*, directory: Path | str, user=None, dry_run: bool = False,
-                  state: str = ArticleState.APPROVED) -> ImportResult:
-    """Import (or re-import) a bundle, all or nothing. Raises ``BundleError`` listing problems."""
-    bundle = bundle_read(directory)
-    if dry_run:
-        return ImportResult(None, [a.file for a in bundle.articles], [], [], dry_run=True)
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            return _import(bundle, user=user, state=state, written=written)
-    except BaseException:
-        remove_files(written)
-        raise
-
-
-# --------------------------------------------------------------------------- exporting
-
-class _LiteralDumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-def _represent_dict(dumper: yaml.SafeDumper, value: dict) -> yaml.Node:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False)
-
-
-def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
-
-
-_LiteralDumper.add_representer(str, _represent_str)
-_LiteralDumper.add_representer(dict, _represent_dict)
-_LiteralDumper.add_representer(list, _represent_list)
-
-
-def _dump_yaml(data: dict) -> str:
-    return yaml.dump(data, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False,
-                     width=1_000_000)
-
-
-def _safe_filename(name: str) -> str:
-    name = re.sub(r"[\x00-\x1f/\\:*?\"<>|]+", "-", name).strip(" .-") or "image"
-    return name[:120]
-
-
-class _ImageNames:
-    """Bundle paths for stored images: the original names, made unique in first-use order."""
-
-    def __init__(self) -> None:
-        self.by_asset: dict[int, str] = {}
-        self.used: set[str] = set()
-
-    def path_for(self, asset: Asset) -> str:
-        if asset.pk not in self.by_asset:
-            base = _safe_filename(asset.original_name)
-            stem, dot, ext = base.rpartition(".")
-            if not dot:
-                stem, ext = base, asset.file.name.rsplit(".", 1)[-1]
-            candidate, counter = f"{stem}.{ext}", 1
-            while candidate.lower() in self.used:
-                counter += 1
-                candidate = f"{stem}-{counter}.{ext}"
-            self.used.add(candidate.lower())
-            self.by_asset[asset.pk] = f"images/{candidate}"
-        return self.by_asset[asset.pk]
-
-
-def _issue_articles(issue: Issue) -> list[Article]:
-    articles = list(
-        issue.articles.select_related("section", "lead_image")
-        .prefetch_related("credits__contributor", "tags")
-    )
-    return articles_in_issue_order(articles)
-
-
-def bundle_export(*, issue: Issue, directory: Path | str) -> list[str]:
-    """Write ``issue`` as a bundle into ``directory`` (which must not exist or be empty)."""
-    target = Path(directory)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BundleError([BundleProblem(str(target), "folder", "exists and is not empty")])
-    articles = _issue_articles(issue)
-    names = _ImageNames()
-    files: dict[str, bytes] = {}
-    media_url = settings.MEDIA_URL
-    assets_by_name = {}
-
-    def copy_asset(asset: Asset) -> str:
-        path = names.path_for(asset)
-        if path not in files:
-            with asset.file.open("rb") as handle:
-                files[path] = handle.read()
-        return path
-
-    def body_image(src: str) -> str:
-        if src.startswith(media_url):
-            name = src[len(media_url):]
-            if name not in assets_by_name:
-                assets_by_name[name] = Asset.objects.filter(file=name).first()
-            if assets_by_name[name] is not None:
-                return copy_asset(assets_by_name[name])
-        return src
-
-    publication = issue.publication
-    section_names = [s.name for s in issue_sections_in_order(issue, articles)]
-    meta: dict = {
-        "publication": publication.name,
-        "publication_slug": publication.slug,
-        "number": issue.number,
-    }
-    if issue.title:
-        meta["title"] = issue.title
-    if issue.cover_date:
-        meta["date"] = issue.cover_date
-    meta["sections"] = section_names
-    if issue.editor_note:
-        meta["editor_note"] = html_to_markdown(issue.editor_note).rstrip("\n")
-    if issue.cover_image:
-        meta["cover_image"] = copy_asset(issue.cover_image)
-    files["issue.yaml"] = _dump_yaml(meta).encode()
-
-    width = max(2, len(str(len(articles))))
-    for index, article in enumerate(articles, start=1):
-        front: dict = {"title": article.title, "section": article.section.name}
-        credits = list(article.credits.all())
-        if credits:
-            front["authors"] = [c.contributor.name for c in credits]
-            notes = list(dict.fromkeys(c.note for c in credits if c.note))
-            if notes:
-                front["author_note"] = "；".join(notes)
-        for key in ("source", "subtitle", "summary"):
-            if getattr(article, key):
-                front[key] = getattr(article, key)
-        tags = sorted(t.name for t in article.tags.all())
-        if tags:
-            front["tags"] = tags
-        if article.lead_image:
-            front["lead_image"] = copy_asset(article.lead_image)
-        body = html_to_markdown(article.body, image_src=body_image)
-        text = "---\n" + _dump_yaml(front) + "---\n" + ("\n" + body if body else "")
-        files[f"articles/{index:0{width}d}-{article.slug}.md"] = text.encode()
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".bundle-", dir=target.parent))
-    try:
-        for rel, data in files.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        (staging / "articles").mkdir(exist_ok=True)
-        if target.exists():
-            target.rmdir()
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return sorted(files)

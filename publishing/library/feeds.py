@@ -11,7 +11,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import Issue
-from publishing.selectors import issue_articles_for_print, issue_list_published
+from publishing.library.selectors import issue_list_published
+from publishing.rendering.selectors import issue_articles_for_print
 
 
 class PublishedIssuesFeed(Feed):

@@ -1,0 +1,142 @@
+"""The issue planning board, under /editorial/issues/: it changes an issue's contents through
+editorial's services; releases and proofs have their own views.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from editorial import services as editorial_services
+from editorial.images import ImageRejected
+from editorial.models import Article, Issue
+from editorial.richtext import markdown_to_html
+from publishing.board import selectors
+from publishing.board.forms import IssueCreateForm, IssueFrontForm
+from publishing.errors import RenderError
+from publishing.library.downloads import file_response
+from publishing.library.forms import form_errors
+from publishing.library.permissions import editor_required
+from publishing.releases.forms import CorrectionForm, ScheduleForm
+
+
+@editor_required
+def board(request: HttpRequest) -> HttpResponse:
+    form = IssueCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = editorial_services.issue_create(**form.cleaned_data)
+        except editorial_services.AssemblyError:
+            form.add_error("number", _("该刊物已有这一期。"))
+        else:
+            return redirect("publishing:board_issue", pk=issue.pk)
+    return render(request, "publishing/board/list.html",
+                  {"form": form, **selectors.board_list_context()})
+
+
+@editor_required
+def board_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue.objects.select_related("publication", "cover_image"), pk=pk)
+    context = selectors.board_issue_context(issue=issue)
+    context.update({
+        "front_form": IssueFrontForm(initial={"title": issue.title, "cover_date": issue.cover_date}),
+        "schedule_form": ScheduleForm(),
+        "correction_form": CorrectionForm(),
+    })
+    return render(request, "publishing/board/issue.html", context)
+
+
+@editor_required
+@require_POST
+def board_front(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    form = IssueFrontForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("publishing:board_issue", pk=pk)
+    cover = None
+    upload = form.cleaned_data["cover_image"]
+    try:
+        if upload:
+            cover = editorial_services.asset_store(data=upload.read(), original_name=upload.name,
+                                                   user=request.user)
+    except ImageRejected as exc:
+        messages.error(request, _("封面图片无法使用：%(error)s") % {"error": exc})
+        return redirect("publishing:board_issue", pk=pk)
+    note = form.cleaned_data["editor_note"]
+    editorial_services.issue_update(
+        issue=issue, title=form.cleaned_data["title"], cover_date=form.cleaned_data["cover_date"],
+        editor_note_html=markdown_to_html(note) if note else issue.editor_note, cover_image=cover,
+    )
+    messages.success(request, _("已保存。"))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_add(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    article = get_object_or_404(Article, pk=request.POST.get("article"))
+    try:
+        editorial_services.issue_add_article(issue=issue, article=article)
+    except editorial_services.AssemblyError as exc:
+        messages.error(request, str(exc))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    article = get_object_or_404(Article, pk=request.POST.get("article"), issue=issue)
+    editorial_services.issue_remove_article(issue=issue, article=article)
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keyboard-accessible reordering: one article up or down, across section borders."""
+    issue = get_object_or_404(Issue, pk=pk)
+    layout = selectors.layout_with_move(
+        issue=issue, article_id=int(request.POST.get("article", 0)),
+        direction=request.POST.get("direction", ""),
+    )
+    if layout is None:
+        raise Http404
+    editorial_services.issue_arrange(issue=issue, layout=layout)
+    return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{request.POST.get('article')}")
+
+
+@editor_required
+@require_POST
+def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
+    """Drag and drop posts the whole new layout as JSON: [[section_id, [article_id…]]…]."""
+    issue = get_object_or_404(Issue, pk=pk)
+    try:
+        layout = [(int(s), [int(a) for a in pks]) for s, pks in json.loads(request.body)]
+        editorial_services.issue_arrange(issue=issue, layout=layout)
+    except (ValueError, TypeError, editorial_services.AssemblyError) as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    return JsonResponse({"ok": True})
+
+
+@editor_required
+def board_print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The print-shop PDF for the printer: PDF/X-4, CMYK, bleed and marks, 4n pages."""
+    from publishing.rendering.services import issue_print_file  # renders: loaded on use
+
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    try:
+        path = issue_print_file(issue=issue)
+    except RenderError as exc:
+        messages.error(request, _("印刷版 PDF 未能生成：%(error)s") % {"error": exc})
+        return redirect("publishing:board_issue", pk=pk)
+    return file_response(request, path,
+                         filename=f"{issue.publication.slug}-{issue.number}-print.pdf",
+                         content_type="application/pdf", private=True)

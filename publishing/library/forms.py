@@ -1,0 +1,52 @@
+"""Forms of the members' library."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from publishing.models import AccessLevel
+
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("检索"), max_length=100, required=False,
+                        widget=forms.SearchInput(attrs={"placeholder": _("标题、作者、标签或正文")}))
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=150)
+    email = forms.EmailField(label=_("邮箱"))
+    organisation = forms.CharField(label=_("单位"), max_length=200, required=False)
+    expires_on = forms.DateField(label=_("会籍到期日"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MemberCSVForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV 文件"),
+        help_text=_("UTF-8 编码；表头：姓名,邮箱,单位,到期日（后两列可选）。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(_("文件过大（上限 5 MB）。"))
+        return upload
+
+
+class IssueAccessForm(forms.Form):
+    level = forms.ChoiceField(label=_("访问权限"), choices=AccessLevel.choices)
+    embargo_months = forms.IntegerField(label=_("会员独享月数"), min_value=0, max_value=120,
+                                        required=False, initial=0)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == AccessLevel.EMBARGO and not data.get("embargo_months"):
+            self.add_error("embargo_months", _("“到期后公开”需要至少 1 个月。"))
+        return data
+
+
+def form_errors(form) -> str:
+    return "；".join(error for errors in form.errors.values() for error in errors)

@@ -9,7 +9,7 @@ DEMO_SETTINGS := bulletin.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean icc-profile
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -69,6 +69,16 @@ test-fast: setup ## the quick loop: no browser, no whole-issue renders, no cover
 
 lint:
 	$(VENV)/bin/ruff check .
+
+# The print-shop PDF's output profile is shipped in static/publishing/icc/; this rebuilds it
+# from Debian's FOGRA39 characterization data (not a step of setup: it needs argyll, 100 MB).
+icc-profile:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends argyll icc-profiles-free
+	work=$$(mktemp -d) && cp /usr/share/color/icc/FOGRA39L.ti3 $$work/ && cd $$work && \
+	colprof -qm -l330 -L100 -D "Coated FOGRA39 (bulletin, ArgyllCMS from FOGRA39L)" \
+	  -C "Data: Fogra FOGRA39L via icc-profiles-free (Zlib). Built with ArgyllCMS colprof." \
+	  -A "bulletin" -O FOGRA39L-bulletin.icc FOGRA39L && \
+	cp FOGRA39L-bulletin.icc $(CURDIR)/static/publishing/icc/ && rm -rf $$work
 
 clean:
 	rm -rf var db.sqlite3 .pytest_cache

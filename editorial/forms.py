@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from editorial.images import ImageRejected, find_embedded_markup, inspect_image
-from editorial.models import Article, ArticleState, Contributor, Issue, Section
+from editorial.models import (
+    Article,
+    ArticleState,
+    Contributor,
+    Issue,
+    Publication,
+    Section,
+    SectionLayout,
+)
 from editorial.permissions import REVIEWER_GROUP
 from editorial.richtext import sanitize_html
 from editorial.snapshots import ArticleContent, CreditLine
@@ -232,3 +240,21 @@ SNAPSHOT_LABELS = {
     "title": _("标题"), "subtitle": _("副标题"), "credits": _("作者"), "source": _("来源"),
     "tags": _("标签"), "summary": _("摘要"), "body": _("正文"),
 }
+
+
+class PublicationSettingsForm(forms.ModelForm):
+    """What the printed issue says about the publication: running header, masthead (版权页)."""
+
+    class Meta:
+        model = Publication
+        fields = ["publisher", "editorial_office", "editor_in_chief", "address", "postcode",
+                  "phone", "email", "printer", "issn", "internal_permit", "distribution",
+                  "masthead_note", "running_header", "page_size"]
+        widgets = {"masthead_note": forms.Textarea(attrs={"rows": 3})}
+
+
+class SectionSettingsForm(forms.Form):
+    """One section's print layout; the prefix carries the section's id."""
+
+    layout = forms.ChoiceField(label=_("版式"), choices=SectionLayout.choices)
+    new_page_per_article = forms.BooleanField(label=_("每篇另起一页"), required=False)

@@ -106,3 +106,4 @@ rules.add_perm(
 rules.add_perm("editorial.upload_image", is_signed_in_editor)
 # Whether a user may be named as a reviewer at all (an active member of the reviewers' group).
 rules.add_perm("editorial.be_reviewer", rules.is_active & is_reviewer)
+rules.add_perm("editorial.change_publication", is_signed_in_editor)  # 刊物设置

@@ -18,6 +18,8 @@ from editorial.models import Article, Issue
 from editorial.richtext import markdown_to_html
 from publishing.board import selectors
 from publishing.board.forms import IssueCreateForm, IssueFrontForm
+from publishing.errors import RenderError
+from publishing.library.downloads import file_response
 from publishing.library.forms import form_errors
 from publishing.library.permissions import editor_required
 from publishing.releases.forms import CorrectionForm, ScheduleForm
@@ -122,3 +124,19 @@ def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
     except (ValueError, TypeError, editorial_services.AssemblyError) as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     return JsonResponse({"ok": True})
+
+
+@editor_required
+def board_print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The print-shop PDF for the printer: PDF/X-4, CMYK, bleed and marks, 4n pages."""
+    from publishing.rendering.services import issue_print_file  # renders: loaded on use
+
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    try:
+        path = issue_print_file(issue=issue)
+    except RenderError as exc:
+        messages.error(request, _("印刷版 PDF 未能生成：%(error)s") % {"error": exc})
+        return redirect("publishing:board_issue", pk=pk)
+    return file_response(request, path,
+                         filename=f"{issue.publication.slug}-{issue.number}-print.pdf",
+                         content_type="application/pdf", private=True)

@@ -13,7 +13,7 @@ from publishing.selectors import issue_edition_root
 from tests.factories import EditorFactory, MemberFactory, ReviewerFactory
 from tests.publishing.release_fixtures import ready_issue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def download(client, issue):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from editorial.models import Article, Asset, Issue, Revision, Section
+from editorial.models.content import group_bylines
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,4 @@ class ArticleContent:
 
     def byline_groups(self) -> list[tuple[list[str], str]]:
         """Authors grouped by shared note, in byline order: [(["张三", "李四"], "某研究院")]."""
-        groups: list[tuple[list[str], str]] = []
-        for credit in self.credits:
-            if groups and groups[-1][1] == credit.note:
-                groups[-1][0].append(credit.name)
-            else:
-                groups.append(([credit.name], credit.note))
-        return groups
+        return group_bylines((c.name, c.note) for c in self.credits)

@@ -107,3 +107,5 @@ rules.add_perm("editorial.upload_image", is_signed_in_editor)
 # Whether a user may be named as a reviewer at all (an active member of the reviewers' group).
 rules.add_perm("editorial.be_reviewer", rules.is_active & is_reviewer)
 rules.add_perm("editorial.change_publication", is_signed_in_editor)  # 刊物设置
+# An issue's contents, order and front matter (the planning board).
+rules.add_perm("editorial.assemble_issue", is_signed_in_editor)

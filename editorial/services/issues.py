@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from editorial.models import (
     Article,
@@ -12,6 +13,7 @@ from editorial.models import (
     Issue,
     Section,
 )
+from editorial.permissions import require
 from editorial.richtext import sanitize_html
 
 
@@ -52,13 +54,14 @@ class AssemblyError(ValueError):
 
 
 @transaction.atomic
-def issue_arrange(*, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
+def issue_arrange(*, user, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
     """Set the issue's contents: sections in order, each with its articles in order.
 
     ``layout`` is ``[(section_id, [article_id, …]), …]`` and must name every article of the
     issue exactly once. Positions come out contiguous per section, so the contents always
     group cleanly; an article dragged into another section moves there.
     """
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     current = set(issue.articles.values_list("pk", flat=True))
     named = [pk for _section, pks in layout for pk in pks]
@@ -80,8 +83,9 @@ def issue_arrange(*, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
 
 
 @transaction.atomic
-def issue_add_article(*, issue: Issue, article: Article) -> Article:
+def issue_add_article(*, user, issue: Issue, article: Article) -> Article:
     """Put an approved article into the issue, at the end of its section."""
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.state != ArticleState.APPROVED:
         raise AssemblyError("only approved articles can be added to an issue")
@@ -102,15 +106,17 @@ def issue_add_article(*, issue: Issue, article: Article) -> Article:
 
 
 @transaction.atomic
-def issue_remove_article(*, issue: Issue, article: Article) -> None:
+def issue_remove_article(*, user, issue: Issue, article: Article) -> None:
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     Article.objects.filter(pk=article.pk, issue=issue).update(issue=None, position=0)
     issue_set_article_order(issue=issue, articles=list(issue.articles.order_by("position")))
     issue_touch(issue_id=issue.pk)
 
 
 @transaction.atomic
-def issue_create(*, publication, number: int, title: str = "", cover_date=None) -> Issue:
+def issue_create(*, user, publication, number: int, title: str = "", cover_date=None) -> Issue:
     """A new issue in planning. The number must be free in the publication."""
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     if Issue.objects.filter(publication=publication, number=number).exists():
         raise AssemblyError(f"issue {number} of {publication} already exists")
     return Issue.objects.create(publication=publication, number=number, title=title,
@@ -118,9 +124,10 @@ def issue_create(*, publication, number: int, title: str = "", cover_date=None) 
 
 
 @transaction.atomic
-def issue_update(*, issue: Issue, title: str, cover_date, editor_note_html: str,
+def issue_update(*, user, issue: Issue, title: str, cover_date, editor_note_html: str,
                  cover_image: Asset | None = None) -> Issue:
     """Edit an issue's front matter; the editor's note is sanitised whatever produced it."""
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     issue.title = title
     issue.cover_date = cover_date

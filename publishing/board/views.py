@@ -30,7 +30,7 @@ def board(request: HttpRequest) -> HttpResponse:
     form = IssueCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            issue = editorial_services.issue_create(**form.cleaned_data)
+            issue = editorial_services.issue_create(user=request.user, **form.cleaned_data)
         except editorial_services.AssemblyError:
             form.add_error("number", _("该刊物已有这一期。"))
         else:
@@ -70,7 +70,8 @@ def board_front(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("publishing:board_issue", pk=pk)
     note = form.cleaned_data["editor_note"]
     editorial_services.issue_update(
-        issue=issue, title=form.cleaned_data["title"], cover_date=form.cleaned_data["cover_date"],
+        user=request.user, issue=issue, title=form.cleaned_data["title"],
+        cover_date=form.cleaned_data["cover_date"],
         editor_note_html=markdown_to_html(note) if note else issue.editor_note, cover_image=cover,
     )
     messages.success(request, _("已保存。"))
@@ -83,7 +84,7 @@ def board_add(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     article = get_object_or_404(Article, pk=request.POST.get("article"))
     try:
-        editorial_services.issue_add_article(issue=issue, article=article)
+        editorial_services.issue_add_article(user=request.user, issue=issue, article=article)
     except editorial_services.AssemblyError as exc:
         messages.error(request, str(exc))
     return redirect("publishing:board_issue", pk=pk)
@@ -94,7 +95,7 @@ def board_add(request: HttpRequest, pk: int) -> HttpResponse:
 def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     article = get_object_or_404(Article, pk=request.POST.get("article"), issue=issue)
-    editorial_services.issue_remove_article(issue=issue, article=article)
+    editorial_services.issue_remove_article(user=request.user, issue=issue, article=article)
     return redirect("publishing:board_issue", pk=pk)
 
 
@@ -109,7 +110,7 @@ def board_move(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if layout is None:
         raise Http404
-    editorial_services.issue_arrange(issue=issue, layout=layout)
+    editorial_services.issue_arrange(user=request.user, issue=issue, layout=layout)
     return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{request.POST.get('article')}")
 
 
@@ -120,7 +121,7 @@ def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
     issue = get_object_or_404(Issue, pk=pk)
     try:
         layout = [(int(s), [int(a) for a in pks]) for s, pks in json.loads(request.body)]
-        editorial_services.issue_arrange(issue=issue, layout=layout)
+        editorial_services.issue_arrange(user=request.user, issue=issue, layout=layout)
     except (ValueError, TypeError, editorial_services.AssemblyError) as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     return JsonResponse({"ok": True})

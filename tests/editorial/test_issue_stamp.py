@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from editorial import services
 from editorial.models import Article, Issue, IssueStatus
-from tests.factories import ArticleFactory, IssueFactory
+from tests.factories import ArticleFactory, EditorFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +35,16 @@ def test_status_change_stamps(issue, time_machine):
 
 
 def test_adding_removing_and_arranging_stamp(issue, time_machine):
+    editor = EditorFactory()
     extra = ArticleFactory(issue=None, section=issue.articles.get().section)
     assert stamp_moves(issue, time_machine,
-                       lambda: services.issue_add_article(issue=issue, article=extra))
+                       lambda: services.issue_add_article(user=editor, issue=issue, article=extra))
     layout = [(extra.section_id, list(issue.articles.order_by("-position").values_list(
         "pk", flat=True)))]
-    assert stamp_moves(issue, time_machine, lambda: services.issue_arrange(issue=issue, layout=layout))
     assert stamp_moves(issue, time_machine,
-                       lambda: services.issue_remove_article(issue=issue, article=extra))
+                       lambda: services.issue_arrange(user=editor, issue=issue, layout=layout))
+    assert stamp_moves(issue, time_machine,
+                       lambda: services.issue_remove_article(user=editor, issue=issue, article=extra))
 
 
 def test_saving_an_article_anywhere_stamps_its_issue(issue, time_machine):

@@ -60,7 +60,7 @@ def test_print_reads_the_approved_revision_without_touching_the_articles_own_rel
     article = wf.in_review_article(by=editor, reviewers=[reviewer], section=section,
                                    credits=(CreditLine("李西林", note="研究员"),), tags=("旧",))
     services.article_approve(user=reviewer, article_id=article.pk)
-    services.issue_add_article(issue=issue, article=article)
+    services.issue_add_article(user=editor, issue=issue, article=article)
     article.refresh_from_db()
     services.article_update(user=editor, article_id=article.pk, base_version=article.version,
                             content=ArticleContent(title="改后", section=section, issue=issue, tags=("新",),

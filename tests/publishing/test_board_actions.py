@@ -222,3 +222,24 @@ def test_trigram_check_warns_when_the_database_cannot_index_chinese(monkeypatch,
 
 def test_trigram_check_on_the_test_database_finds_nothing_wrong():
     assert checks.check_trigram_locale(databases=["default"]) == []
+
+
+def test_the_assembly_services_refuse_non_editors_with_the_one_refusal_type():
+    from editorial import services
+    from editorial.permissions import PermissionRefused
+    from tests.factories import ReviewerFactory
+
+    issue, reviewer = ready_issue(), ReviewerFactory()
+    article = issue.articles.first()
+    for call in (
+        lambda: services.issue_remove_article(user=reviewer, issue=issue, article=article),
+        lambda: services.issue_add_article(user=reviewer, issue=issue, article=article),
+        lambda: services.issue_arrange(user=reviewer, issue=issue, layout=[]),
+        lambda: services.issue_create(user=reviewer, publication=issue.publication, number=99),
+        lambda: services.issue_update(user=reviewer, issue=issue, title="x", cover_date=None,
+                                      editor_note_html=""),
+    ):
+        with pytest.raises(PermissionRefused, match="只有编辑可以编排期刊"):
+            call()
+    article.refresh_from_db()
+    assert article.issue == issue

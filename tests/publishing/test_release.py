@@ -320,7 +320,7 @@ def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revi
                                       due_date=_dt.date.today() + _dt.timedelta(days=3))
     editorial_services.article_approve(user=reviewer, article_id=article.pk, comment="同意")
     article.refresh_from_db()
-    editorial_services.issue_add_article(issue=issue, article=article)
+    editorial_services.issue_add_article(user=editor, issue=issue, article=article)
     token = make_due(issue, editor)
     real_render = release_editions.issue_render
 

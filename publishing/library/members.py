@@ -226,8 +226,8 @@ def _invitation(membership: Membership, connection) -> EmailMultiAlternatives:
     context = {
         "membership": membership,
         "name": str(membership),
-        "link": settings.BULLETIN_SITE_URL.rstrip("/") + path,
-        "site_url": settings.BULLETIN_SITE_URL,
+        "link": settings.SITE_URL.rstrip("/") + path,
+        "site_url": settings.SITE_URL,
     }
     with translation.override("zh-hans"):
         subject = render_to_string("publishing/email/invitation_subject.txt", context).strip()

@@ -9,7 +9,9 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
@@ -43,6 +45,29 @@ PROSE_EXTENSIONS = {
     "Caption": True,
     "History": True,
 }
+
+# Ids and version numbers posted by our own forms and scripts: ASCII digits that fit a
+# database integer. Anything else is a bad request, said plainly (never a 500).
+MAX_DB_INTEGER = 2**63 - 1
+_DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
+
+
+def posted_integer(value, *, field: str, minimum: int = 1) -> int:
+    """``value`` (from request.POST or JSON) as an integer ≥ ``minimum``, or ``BadRequest``
+    naming the field and showing (a safe, short piece of) what was sent."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or not minimum <= number <= MAX_DB_INTEGER:
+        shown = "".join(c if c.isprintable() else "?" for c in str(value)[:20])
+        raise BadRequest(gettext("“%(field)s”应为不小于 %(minimum)d 的整数，收到的是“%(value)s”。")
+                         % {"field": field, "minimum": minimum,
+                            "value": shown + ("…" if len(str(value)) > 20 else "")})
+    return number
+
 
 _CREDIT_SPLIT = re.compile(r"\s*[|｜]\s*")
 MAX_DOCX_BYTES = 20 * 1024 * 1024

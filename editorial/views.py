@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +26,7 @@ from editorial.forms import (
     DocxImportForm,
     ImageUploadForm,
     SubmitForm,
+    posted_integer,
     snapshot_from_form,
     snapshot_from_revision,
 )
@@ -158,7 +159,11 @@ def _conflict(request: HttpRequest, form: ArticleForm, conflict: services.EditCo
 @workspace_view
 def article_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     article = _article(request, pk)
-    base_version = int(request.POST.get("base_version") or 0)
+    try:
+        base_version = posted_integer(request.POST.get("base_version"), field="base_version",
+                                      minimum=0)
+    except BadRequest as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     draft = services.autosave_store(user=request.user, article_id=article.pk,
                                     base_version=base_version, data=request.POST.dict())
     return JsonResponse({"saved_at": draft.saved_at.isoformat(),
@@ -345,9 +350,11 @@ def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     article = _article(request, pk)
+    base_version = posted_integer(request.POST.get("base_version"), field="base_version",
+                                  minimum=0)
     try:
         services.revision_restore(user=request.user, article_id=article.pk, number=number,
-                                  base_version=int(request.POST.get("base_version") or -1))
+                                  base_version=base_version)
     except services.EditConflict:
         messages.error(request, _("文章在你打开后已被他人修改，请刷新后再恢复。"))
         return redirect("editorial:revision_detail", article.pk, number)

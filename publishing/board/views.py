@@ -4,20 +4,20 @@ editorial's services; releases and proofs have their own views.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from editorial import services as editorial_services
+from editorial.forms import posted_integer
 from editorial.images import ImageRejected
 from editorial.models import Article, Issue
 from editorial.richtext import markdown_to_html
 from publishing.board import selectors
-from publishing.board.forms import IssueCreateForm, IssueFrontForm
+from publishing.board.forms import IssueCreateForm, IssueFrontForm, layout_from_json
 from publishing.library.forms import form_errors
 from publishing.library.permissions import editor_required
 from publishing.releases.forms import CorrectionForm, ScheduleForm
@@ -79,7 +79,8 @@ def board_front(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def board_add(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
-    article = get_object_or_404(Article, pk=request.POST.get("article"))
+    article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
+    article = get_object_or_404(Article, pk=article_id)
     try:
         editorial_services.issue_add_article(issue=issue, article=article)
     except editorial_services.AssemblyError as exc:
@@ -91,7 +92,8 @@ def board_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
-    article = get_object_or_404(Article, pk=request.POST.get("article"), issue=issue)
+    article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
+    article = get_object_or_404(Article, pk=article_id, issue=issue)
     editorial_services.issue_remove_article(issue=issue, article=article)
     return redirect("publishing:board_issue", pk=pk)
 
@@ -101,14 +103,15 @@ def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def board_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Keyboard-accessible reordering: one article up or down, across section borders."""
     issue = get_object_or_404(Issue, pk=pk)
-    layout = selectors.layout_with_move(
-        issue=issue, article_id=int(request.POST.get("article", 0)),
-        direction=request.POST.get("direction", ""),
-    )
+    article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
+    direction = request.POST.get("direction", "")
+    if direction not in {"up", "down"}:
+        raise BadRequest(_("移动方向应为 up 或 down。"))
+    layout = selectors.layout_with_move(issue=issue, article_id=article_id, direction=direction)
     if layout is None:
-        raise Http404
+        raise BadRequest(_("这篇文章不在本期中。"))
     editorial_services.issue_arrange(issue=issue, layout=layout)
-    return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{request.POST.get('article')}")
+    return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{article_id}")
 
 
 @editor_required
@@ -117,8 +120,7 @@ def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
     """Drag and drop posts the whole new layout as JSON: [[section_id, [article_id…]]…]."""
     issue = get_object_or_404(Issue, pk=pk)
     try:
-        layout = [(int(s), [int(a) for a in pks]) for s, pks in json.loads(request.body)]
-        editorial_services.issue_arrange(issue=issue, layout=layout)
-    except (ValueError, TypeError, editorial_services.AssemblyError) as exc:
+        editorial_services.issue_arrange(issue=issue, layout=layout_from_json(request.body))
+    except (BadRequest, editorial_services.AssemblyError) as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     return JsonResponse({"ok": True})

@@ -69,6 +69,38 @@ def posted_integer(value, *, field: str, minimum: int = 1) -> int:
     return number
 
 
+class ISODateInput(forms.DateInput):
+    """``<input type="date">`` takes only ISO values (2026-12-01). Django would render the
+    active language's first input format (2026/12/01 in Chinese), which the browser refuses:
+    the field shows empty and saving the form unchanged wipes the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ISODateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``, likewise ISO only (2026-12-01T09:30)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ISODateField(forms.DateField):
+    """A date as browsers' date pickers send it, in every language."""
+
+    widget = ISODateInput
+    input_formats = ["%Y-%m-%d"]
+
+
+class ISODateTimeField(forms.DateTimeField):
+    widget = ISODateTimeInput
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
 _CREDIT_SPLIT = re.compile(r"\s*[|｜]\s*")
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 
@@ -217,8 +249,7 @@ class SubmitForm(forms.Form):
         label=_("审稿人"), queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    due_date = forms.DateField(label=_("截止日期"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = ISODateField(label=_("截止日期"))
     comment = forms.CharField(label=_("附言"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 

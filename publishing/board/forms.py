@@ -9,7 +9,7 @@ from django.core.exceptions import BadRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from editorial.forms import posted_integer
+from editorial.forms import ISODateField, posted_integer
 from editorial.models import Publication
 
 # An issue never holds more; a longer layout is not one of ours.
@@ -21,14 +21,12 @@ class IssueCreateForm(forms.Form):
                                          empty_label=None)
     number = forms.IntegerField(label=_("期号"), min_value=1)
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
-    cover_date = forms.DateField(label=_("出版日期"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    cover_date = ISODateField(label=_("出版日期"), required=False)
 
 
 class IssueFrontForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
-    cover_date = forms.DateField(label=_("出版日期"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    cover_date = ISODateField(label=_("出版日期"), required=False)
     editor_note = forms.CharField(label=_("卷首语（Markdown）"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 5}))
     cover_image = forms.FileField(label=_("封面图片"), required=False,

@@ -15,7 +15,7 @@ from editorial import services as editorial_services
 from editorial.forms import posted_integer
 from editorial.images import ImageRejected
 from editorial.models import Article, Issue
-from editorial.richtext import markdown_to_html
+from editorial.richtext import html_to_markdown, markdown_to_html
 from publishing.board import selectors
 from publishing.board.forms import IssueCreateForm, IssueFrontForm, layout_from_json
 from publishing.library.forms import form_errors
@@ -42,7 +42,10 @@ def board_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue.objects.select_related("publication", "cover_image"), pk=pk)
     context = selectors.board_issue_context(issue=issue)
     context.update({
-        "front_form": IssueFrontForm(initial={"title": issue.title, "cover_date": issue.cover_date}),
+        "front_form": IssueFrontForm(initial={
+            "title": issue.title, "cover_date": issue.cover_date,
+            "editor_note": html_to_markdown(issue.editor_note) if issue.editor_note else "",
+        }),
         "schedule_form": ScheduleForm(),
         "correction_form": CorrectionForm(),
     })
@@ -66,13 +69,31 @@ def board_front(request: HttpRequest, pk: int) -> HttpResponse:
     except ImageRejected as exc:
         messages.error(request, _("封面图片无法使用：%(error)s") % {"error": exc})
         return redirect("publishing:board_issue", pk=pk)
-    note = form.cleaned_data["editor_note"]
     editorial_services.issue_update(
         issue=issue, title=form.cleaned_data["title"], cover_date=form.cleaned_data["cover_date"],
-        editor_note_html=markdown_to_html(note) if note else issue.editor_note, cover_image=cover,
+        editor_note_html=_editor_note_html(issue, form.cleaned_data["editor_note"]),
+        cover_image=cover,
     )
     messages.success(request, _("已保存。"))
     return redirect("publishing:board_issue", pk=pk)
+
+
+def _editor_note_html(issue: Issue, markdown: str) -> str:
+    """The note as the editor left it: the stored HTML when the Markdown shown was sent back
+    unchanged (no round-trip drift), nothing when it was emptied, else the new Markdown."""
+    if not markdown.strip():
+        return ""
+    if issue.editor_note and _same_text(markdown, html_to_markdown(issue.editor_note)):
+        return issue.editor_note
+    return markdown_to_html(markdown)
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal up to line endings and trailing blank space (a textarea sends CRLF)."""
+    def norm(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+    return norm(a) == norm(b)
 
 
 @editor_required

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from editorial.forms import ISODateField
 from publishing.models import AccessLevel
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -23,8 +24,7 @@ class MemberForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=150)
     email = forms.EmailField(label=_("邮箱"))
     organisation = forms.CharField(label=_("单位"), max_length=200, required=False)
-    expires_on = forms.DateField(label=_("会籍到期日"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = ISODateField(label=_("会籍到期日"), required=False)
 
 
 class MemberCSVForm(forms.Form):

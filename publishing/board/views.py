@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from editorial import services as editorial_services
 from editorial.forms import posted_integer
 from editorial.images import ImageRejected
-from editorial.models import Article, Issue
+from editorial.models import Article, Issue, Section
 from editorial.richtext import html_to_markdown, markdown_to_html
 from publishing.board import selectors
 from publishing.board.forms import IssueCreateForm, IssueFrontForm, layout_from_json
@@ -122,16 +122,21 @@ def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 @require_POST
 def board_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """Keyboard-accessible reordering: one article up or down, across section borders."""
+    """Keyboard-accessible reordering: ↑ ↓ inside a section; moving into the neighbouring
+    section is its own button at the section's edge, and the page says it happened."""
     issue = get_object_or_404(Issue, pk=pk)
     article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
     direction = request.POST.get("direction", "")
-    if direction not in {"up", "down"}:
-        raise BadRequest(_("移动方向应为 up 或 down。"))
-    layout = selectors.layout_with_move(issue=issue, article_id=article_id, direction=direction)
-    if layout is None:
-        raise BadRequest(_("这篇文章不在本期中。"))
-    editorial_services.issue_arrange(issue=issue, layout=layout)
+    if direction not in selectors.MOVES:
+        raise BadRequest(_("移动方向应为 up、down、previous-section 或 next-section。"))
+    move = selectors.layout_with_move(issue=issue, article_id=article_id, direction=direction)
+    if move is None:
+        raise BadRequest(_("这篇文章不在本期中，或已在栏目的最前或最后。"))
+    editorial_services.issue_arrange(issue=issue, layout=move.layout)
+    if move.crossed:
+        title = Article.objects.values_list("title", flat=True).get(pk=article_id)
+        messages.success(request, _("《%(title)s》已从栏目“%(old)s”移入“%(new)s”。") % {
+            "title": title, "old": move.crossed[0].name, "new": move.crossed[1].name})
     return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{article_id}")
 
 
@@ -140,8 +145,17 @@ def board_move(request: HttpRequest, pk: int) -> HttpResponse:
 def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
     """Drag and drop posts the whole new layout as JSON: [[section_id, [article_id…]]…]."""
     issue = get_object_or_404(Issue, pk=pk)
+    before = {a.pk: a for a in issue.articles.select_related("section")}
     try:
-        editorial_services.issue_arrange(issue=issue, layout=layout_from_json(request.body))
+        layout = layout_from_json(request.body)
+        editorial_services.issue_arrange(issue=issue, layout=layout)
     except (BadRequest, editorial_services.AssemblyError) as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-    return JsonResponse({"ok": True})
+    # Dragging into another section changes the article's section: say so.
+    names = dict(Section.objects.filter(pk__in=[s for s, _a in layout]).values_list("pk", "name"))
+    moved = [
+        _("《%(title)s》已从栏目“%(old)s”移入“%(new)s”。") % {
+            "title": before[pk].title, "old": before[pk].section.name, "new": names[section_id]}
+        for section_id, pks in layout for pk in pks if before[pk].section_id != section_id
+    ]
+    return JsonResponse({"ok": True, "moved": moved})

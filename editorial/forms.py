@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from editorial.images import ImageRejected, find_embedded_markup, inspect_image
-from editorial.models import Article, ArticleState, Contributor, Issue, Section
+from editorial.models import Article, ArticleState, Asset, Contributor, Issue, Section
 from editorial.permissions import REVIEWER_GROUP
 from editorial.richtext import sanitize_html
 from editorial.services import ArticleContent, CreditLine
@@ -126,6 +126,10 @@ class ArticleForm(forms.Form):
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号分隔"))
     summary = forms.CharField(label=_("摘要"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+    # The lead image the form was opened with, carried so that a save (or a merge) keeps the
+    # one it showed; an upload or "remove" below replaces it.
+    lead_image = forms.ModelChoiceField(queryset=Asset.objects.all(), required=False,
+                                        widget=forms.HiddenInput)
     lead_image_upload = forms.FileField(label=_("题图"), required=False)
     remove_lead_image = forms.BooleanField(label=_("去掉题图"), required=False)
     body = ProseEditorFormField(
@@ -189,7 +193,7 @@ class ArticleForm(forms.Form):
             "subtitle": article.subtitle, "section": article.section_id,
             "issue": article.issue_id, "credits": "\n".join(credits), "source": article.source,
             "tags": "，".join(sorted(article.tags.names())), "summary": article.summary,
-            "body": article.body,
+            "body": article.body, "lead_image": article.lead_image_id,
         }
 
 
@@ -301,28 +305,67 @@ def _credit_lines(credits) -> str:
     return "\n".join(lines)
 
 
+def _id(value) -> str:
+    return "" if value is None else str(getattr(value, "pk", value))
+
+
 def snapshot_from_revision(revision) -> dict:
-    """A revision as the form-shaped strings that merging and diffs compare."""
+    """A revision as the form-shaped strings that merging and diffs compare. Where it was
+    filed (section, issue) is known for revisions that recorded it; an older revision's issue
+    is left out, so a merge treats it as unknown rather than guessing."""
     if revision is None:
         return {}
-    return {
+    snapshot = {
         "title": revision.title, "subtitle": revision.subtitle, "summary": revision.summary,
         "body": revision.body, "source": revision.source,
         "tags": "，".join(sorted(revision.tags)), "credits": _credit_lines(revision.credits),
+        "lead_image": _id(revision.lead_image_id),
     }
+    if revision.section_id is not None:
+        snapshot["section"] = _id(revision.section_id)
+        snapshot["issue"] = _id(revision.issue_id)
+    else:
+        section = Section.objects.filter(publication__sections__articles=revision.article_id,
+                                         name=revision.section_name).first()
+        if section is not None:
+            snapshot["section"] = _id(section)
+    return snapshot
 
 
-def snapshot_from_form(form: ArticleForm) -> dict:
+def snapshot_from_article(article: Article) -> dict:
+    """The article as saved now: its latest revision's words, and where it is filed now (the
+    board files articles without writing a revision)."""
+    snapshot = snapshot_from_revision(article.revisions.filter(number=article.version).first())
+    snapshot.update(section=_id(article.section_id), issue=_id(article.issue_id),
+                    lead_image=_id(article.lead_image_id))
+    return snapshot
+
+
+def snapshot_from_form(form: ArticleForm, *, lead_image) -> dict:
     data = form.cleaned_data
     return {
         "title": data["title"].strip(), "subtitle": data["subtitle"].strip(),
         "summary": data["summary"].strip(), "body": data["body"],
         "source": data["source"].strip(), "tags": "，".join(sorted(data["tags"])),
-        "credits": _credit_lines(data["credits"]),
+        "credits": _credit_lines(data["credits"]), "section": _id(data["section"]),
+        "issue": _id(data["issue"]), "lead_image": _id(lead_image),
     }
 
 
+def snapshot_for_display(snapshot: dict) -> dict:
+    """The same snapshot with section, issue and lead image named instead of numbered."""
+    shown = dict(snapshot)
+    models = {"section": Section, "issue": Issue, "lead_image": Asset}
+    for key, model in models.items():
+        value = snapshot.get(key)
+        if value:
+            found = model.objects.filter(pk=value).first()
+            shown[key] = str(found) if found is not None else value
+    return shown
+
+
 SNAPSHOT_LABELS = {
-    "title": _("标题"), "subtitle": _("副标题"), "credits": _("作者"), "source": _("来源"),
-    "tags": _("标签"), "summary": _("摘要"), "body": _("正文"),
+    "title": _("标题"), "subtitle": _("副标题"), "section": _("栏目"), "issue": _("期刊"),
+    "credits": _("作者"), "source": _("来源"), "tags": _("标签"), "summary": _("摘要"),
+    "lead_image": _("题图"), "body": _("正文"),
 }

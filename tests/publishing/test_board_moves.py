@@ -37,7 +37,7 @@ def _sections(articles):
 
 
 def test_down_on_the_last_article_of_a_section_is_not_offered_and_is_refused(board):
-    client, issue, (a, b, c), _sections_ = board
+    client, issue, (a, b, c), _pair = board
     page = client.get(reverse("publishing:board_issue", args=[issue.pk])).content.decode()
     assert "下移 乙文" not in page and "把 乙文 移入下一栏目" in page
     assert "上移 丙文" not in page and "把 丙文 移入上一栏目" in page
@@ -50,7 +50,7 @@ def test_down_on_the_last_article_of_a_section_is_not_offered_and_is_refused(boa
 
 
 def test_moving_into_the_next_section_is_explicit_and_said(board):
-    client, issue, (a, b, c), _sections_ = board
+    client, issue, (a, b, c), _pair = board
     response = _move(client, issue, b, "next-section")
     assert response.status_code == 200
     assert "《乙文》已从栏目“专家观点”移入“国内资讯”。" in response.content.decode()
@@ -60,7 +60,7 @@ def test_moving_into_the_next_section_is_explicit_and_said(board):
 
 
 def test_up_and_down_inside_a_section_say_nothing_about_sections(board):
-    client, issue, (a, b, c), _sections_ = board
+    client, issue, (a, _b, _c), _pair = board
     response = _move(client, issue, a, "down")
     assert "移入" not in response.content.decode().split("<main>")[1].split("</h1>")[0]
     assert list(issue.articles.order_by("position").values_list("title", flat=True)) == [

@@ -16,9 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from editorial.images import ImageRejected, find_embedded_markup, inspect_image
-from editorial.models import Article, ArticleState, Asset, Contributor, Issue, Section
-from editorial.permissions import REVIEWER_GROUP
+from editorial.models import (
+    Article,
+    ArticleState,
+    Asset,
+    Contributor,
+    Issue,
+    IssueStatus,
+    Section,
+)
+from editorial.permissions import REVIEWER_GROUP, is_editor
 from editorial.richtext import sanitize_html
+from editorial.selectors import article_visible_to
 from editorial.services import ArticleContent, CreditLine
 
 PROSE_EXTENSIONS = {
@@ -292,6 +301,18 @@ class ArticleFilterForm(forms.Form):
     tag = forms.CharField(label=_("标签"), required=False)
     author = forms.ModelChoiceField(label=_("作者"), queryset=Contributor.objects.all(),
                                     required=False, empty_label=_("全部作者"))
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        """Editors filter by any issue and author; a reviewer only by the authors of the
+        articles they review and by published issues among theirs, so the lists leak neither
+        other drafts' authors nor the titles of issues still in planning."""
+        super().__init__(*args, **kwargs)
+        if not is_editor(user):
+            visible = article_visible_to(user).values("pk")
+            self.fields["issue"].queryset = Issue.objects.filter(
+                articles__in=visible, status=IssueStatus.PUBLISHED).distinct()
+            self.fields["author"].queryset = Contributor.objects.filter(
+                credits__article__in=visible).distinct()
 
 
 def _credit_lines(credits) -> str:

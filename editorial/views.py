@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @workspace_view
 def article_list(request: HttpRequest) -> HttpResponse:
-    form = ArticleFilterForm(request.GET or None)
+    form = ArticleFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ArticleFilters(
         state=data.get("state") or "", q=data.get("q") or "", tag=data.get("tag") or "",

@@ -39,7 +39,7 @@ def _post(client, article, data, **files):
 def test_every_field_the_other_editor_changed_survives_the_merge(
     world, editor_user, second_editor, client, django_user_model
 ):
-    article, (issue_a, issue_b), (expert, news) = world["article"], world["issues"], world["sections"]
+    article, (_issue_a, issue_b), (_expert, news) = world["article"], world["issues"], world["sections"]
     # I open the form (version 1)…
     client.force_login(editor_user)
     mine = _edit_form(client, article)
@@ -90,7 +90,7 @@ def test_both_changing_the_section_is_named_as_a_conflict_not_claimed_merged(
 
 
 def test_a_stale_save_does_not_undo_a_move_on_the_planning_board(world, editor_user, client):
-    article, (expert, news) = world["article"], world["sections"]
+    article, (_expert, news) = world["article"], world["sections"]
     client.force_login(editor_user)
     mine = _edit_form(client, article)
     # The board moves the article into another section (no new revision).

@@ -52,6 +52,7 @@ PROSE_EXTENSIONS = {
     "Figure": True,
     "Image": True,
     "Caption": True,
+    "FigureKeys": True,
     "History": True,
 }
 

@@ -3,7 +3,11 @@
 from pathlib import Path
 
 import environ
+from django.templatetags.static import static
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+_static_lazy = lazy(static, str)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -178,6 +182,14 @@ AXES_IPWARE_PROXY_ORDER = "left-most"
 # the whole header count as invalid (which would key its failures on the proxy's address).
 IPWARE_STRICT = False
 globals().update(axes_client_address_settings(TRUSTED_PROXY_COUNT))
+
+# The article editor's own extension: Enter and the arrow keys leave a figure's caption
+# (static/editorial/figure_keys.js). Our sanitiser (editorial.richtext) decides what HTML is
+# kept, so the extension adds nothing to the editor's own allowlist.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [{
+    "js": [_static_lazy("editorial/figure_keys.js")],
+    "extensions": {"FigureKeys": lambda config, shared: None},
+}]
 
 # Review reminders: a review due within this many days gets a reminder.
 BULLETIN_REVIEW_REMINDER_DAYS = env.int("BULLETIN_REVIEW_REMINDER_DAYS", default=2)

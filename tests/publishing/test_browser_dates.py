@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The browser's view of every date input: the value it holds against the one the page sent.
 DATE_INPUTS = """() => Array.from(document.querySelectorAll(
-    'input[type=date], input[type=datetime-local]')).map(i => [i.name, i.getAttribute('value') || '', i.value])"""
+    'input[type=date], input[type=datetime-local]'))
+    .map(i => [i.name, i.getAttribute('value') || '', i.value])"""
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

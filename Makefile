@@ -11,7 +11,7 @@ PORT ?= 8000
 # Links in e-mails (invitations, password resets, review requests) point at the demo site.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean icc-profile
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -68,6 +68,16 @@ test-only:
 
 lint:
 	$(VENV)/bin/ruff check .
+
+# The print-shop PDF's output profile is shipped in static/publishing/icc/; this rebuilds it
+# from Debian's FOGRA39 characterization data (not a step of setup: it needs argyll, 100 MB).
+icc-profile:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends argyll icc-profiles-free
+	work=$$(mktemp -d) && cp /usr/share/color/icc/FOGRA39L.ti3 $$work/ && cd $$work && \
+	colprof -qm -l330 -L100 -D "Coated FOGRA39 (bulletin, ArgyllCMS from FOGRA39L)" \
+	  -C "Data: Fogra FOGRA39L via icc-profiles-free (Zlib). Built with ArgyllCMS colprof." \
+	  -A "bulletin" -O FOGRA39L-bulletin.icc FOGRA39L && \
+	cp FOGRA39L-bulletin.icc $(CURDIR)/static/publishing/icc/ && rm -rf $$work
 
 clean:
 	rm -rf var db.sqlite3 .pytest_cache

@@ -23,7 +23,9 @@ from editorial.models import (
     Contributor,
     Issue,
     IssueStatus,
+    Publication,
     Section,
+    SectionLayout,
 )
 from editorial.permissions import REVIEWER_GROUP, is_editor
 from editorial.richtext import sanitize_html
@@ -391,3 +393,21 @@ SNAPSHOT_LABELS = {
     "credits": _("作者"), "source": _("来源"), "tags": _("标签"), "summary": _("摘要"),
     "lead_image": _("题图"), "body": _("正文"),
 }
+
+
+class PublicationSettingsForm(forms.ModelForm):
+    """What the printed issue says about the publication: running header, masthead (版权页)."""
+
+    class Meta:
+        model = Publication
+        fields = ["publisher", "editorial_office", "editor_in_chief", "address", "postcode",
+                  "phone", "email", "printer", "issn", "internal_permit", "distribution",
+                  "masthead_note", "running_header", "page_size"]
+        widgets = {"masthead_note": forms.Textarea(attrs={"rows": 3})}
+
+
+class SectionSettingsForm(forms.Form):
+    """One section's print layout; the prefix carries the section's id."""
+
+    layout = forms.ChoiceField(label=_("版式"), choices=SectionLayout.choices)
+    new_page_per_article = forms.BooleanField(label=_("每篇另起一页"), required=False)

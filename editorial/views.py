@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +25,8 @@ from editorial.forms import (
     DecisionForm,
     DocxImportForm,
     ImageUploadForm,
+    PublicationSettingsForm,
+    SectionSettingsForm,
     SubmitForm,
     posted_integer,
     snapshot_for_display,
@@ -32,7 +34,7 @@ from editorial.forms import (
     snapshot_from_form,
     snapshot_from_revision,
 )
-from editorial.models import Article, Comment
+from editorial.models import Article, Comment, Publication
 
 
 def workspace_view(view):
@@ -413,3 +415,34 @@ def image_upload(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": " ".join(errors)}, status=400)
     return render(request, "editorial/image_upload.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def publication_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """刊物设置: what the printed issue says about the publication, and each section's layout."""
+    if not perms.user_can_change_publication(request.user):
+        raise PermissionDenied(_("只有编辑可以修改刊物设置。"))
+    publication = get_object_or_404(Publication, slug=slug)
+    sections = list(publication.sections.all())
+    data = request.POST if request.method == "POST" else None
+    form = PublicationSettingsForm(data, instance=publication)
+    section_forms = [(section, SectionSettingsForm(data, prefix=f"section-{section.pk}", initial={
+        "layout": section.layout, "new_page_per_article": section.new_page_per_article}))
+        for section in sections]
+    if data is not None and form.is_valid() and all(f.is_valid() for _s, f in section_forms):
+        try:
+            services.publication_update_settings(
+                publication=publication,
+                data={name: form.cleaned_data[name] for name in form.Meta.fields},
+                section_layouts={s.pk: (f.cleaned_data["layout"],
+                                        f.cleaned_data["new_page_per_article"])
+                                 for s, f in section_forms})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("刊物设置已保存，下次排版生效。"))
+            return redirect("editorial:publication_settings", slug=publication.slug)
+    return render(request, "editorial/publication_settings.html", {
+        "publication": publication, "form": form, "section_forms": section_forms,
+    }, status=400 if data is not None else 200)

@@ -17,6 +17,7 @@ from editorial.models.content import (
     PageSize,
     Publication,
     Section,
+    SectionLayout,
     issn_validator,
 )
 from editorial.models.workspace import (
@@ -31,5 +32,5 @@ from editorial.models.workspace import (
 __all__ = [
     "Article", "ArticleContributor", "ArticleState", "Asset", "AutosavedDraft", "Comment",
     "Contributor", "EditingPresence", "Issue", "IssueStatus", "PageSize", "Publication",
-    "ReviewAssignment", "Revision", "Section", "Transition", "issn_validator",
+    "ReviewAssignment", "Revision", "Section", "SectionLayout", "Transition", "issn_validator",
 ]

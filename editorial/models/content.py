@@ -25,8 +25,17 @@ class PageSize(models.TextChoices):
     A5 = "A5", "A5 (148 × 210 mm)"
 
 
+class SectionLayout(models.TextChoices):
+    SINGLE = "single", _("通栏")
+    TWO_COLUMNS = "two_columns", _("双栏接排")
+
+
 class Publication(models.Model):
-    """A periodical the association publishes, with what its printed issues need."""
+    """A periodical the association publishes, with what its printed issues need.
+
+    The masthead fields (主办 … 发送对象) are printed on the masthead page (版权页) of the
+    print-shop PDF, which also pads the issue to a multiple of four pages.
+    """
 
     name = models.CharField(_("名称"), max_length=200)
     slug = models.SlugField(_("标识"), max_length=80, unique=True, allow_unicode=False)
@@ -40,6 +49,25 @@ class Publication(models.Model):
     )
     page_size = models.CharField(
         _("开本"), max_length=2, choices=PageSize.choices, default=PageSize.A4
+    )
+    editorial_office = models.CharField(_("编辑"), max_length=300, blank=True,
+                                        help_text=_("编辑单位，例如“《大连数字贸易》编辑部”"))
+    editor_in_chief = models.CharField(_("主编"), max_length=100, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    postcode = models.CharField(_("邮编"), max_length=12, blank=True)
+    phone = models.CharField(_("电话"), max_length=100, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    printer = models.CharField(_("印刷"), max_length=300, blank=True, help_text=_("印刷单位"))
+    internal_permit = models.CharField(
+        _("内部资料准印证号"), max_length=100, blank=True,
+        help_text=_("没有 ISSN 的内部资料须印准印证号，例如“辽内资 2024-123”"),
+    )
+    distribution = models.CharField(
+        _("发送对象"), max_length=200, blank=True, help_text=_("例如“本会会员单位”"),
+    )
+    masthead_note = models.TextField(
+        _("版权页说明"), blank=True,
+        help_text=_("印在版权页末尾，例如“内部资料，免费交流。未经许可，不得转载。”"),
     )
 
     class Meta:
@@ -67,6 +95,18 @@ class Publication(models.Model):
                 return self.running_header
         return f"《{self.name}》第 {number} 期"
 
+    def masthead_lines(self) -> list[tuple[str, str]]:
+        """The filled-in masthead (版权页) entries, as (label, value), in the customary order."""
+        entries = [
+            ("主办", self.publisher), ("编辑", self.editorial_office),
+            ("主编", self.editor_in_chief), ("地址", self.address), ("邮编", self.postcode),
+            ("电话", self.phone), ("电子邮箱", self.email), ("印刷", self.printer),
+            ("发送对象", self.distribution),
+            ("国际标准连续出版物号", f"ISSN {self.issn}" if self.issn else ""),
+            ("内部资料准印证号", self.internal_permit),
+        ]
+        return [(label, value) for label, value in entries if value]
+
 
 class Section(models.Model):
     """A recurring department of a publication (专家观点, 国内资讯 …), in print order."""
@@ -76,6 +116,14 @@ class Section(models.Model):
     )
     name = models.CharField(_("名称"), max_length=100)
     position = models.PositiveIntegerField(_("顺序"), default=0)
+    layout = models.CharField(
+        _("版式"), max_length=20, choices=SectionLayout.choices, default=SectionLayout.SINGLE,
+        help_text=_("资讯类栏目可双栏接排：短稿一篇接一篇，不各占一页"),
+    )
+    new_page_per_article = models.BooleanField(
+        _("每篇另起一页"), default=False,
+        help_text=_("不勾选时，文章接排；页面余下空间放不下标题和三行正文时才另起一页"),
+    )
 
     class Meta:
         verbose_name = _("栏目")

@@ -2,9 +2,10 @@
 
 One module per sub-domain (as Zulip's ``zerver/actions/``): ``articles`` (content, revisions,
 autosave), ``workflow`` (the state table and submit/withdraw/reopen), ``reviews``, ``comments``,
-``issues`` (assembly, front matter, status), ``assets`` (stored images) and ``docx`` (Word
-import). The names below are the package's public API, importable as before the split
-(``from editorial.services import article_create``); patch the defining module in tests.
+``issues`` (assembly, front matter, status), ``publications`` (masthead and section layout
+settings), ``assets`` (stored images) and ``docx`` (Word import). The names below are the
+package's public API, importable as before the split (``from editorial.services import
+article_create``); patch the defining module in tests.
 """
 
 from editorial.services.articles import (
@@ -33,6 +34,7 @@ from editorial.services.issues import (
     issue_touch,
     issue_update,
 )
+from editorial.services.publications import publication_update_settings
 from editorial.services.reviews import article_approve, article_request_changes, send_review_reminders
 from editorial.services.workflow import (
     WORKFLOW,
@@ -49,5 +51,6 @@ __all__ = [
     "article_submit", "article_update", "article_withdraw", "asset_store", "autosave_store",
     "comment_add", "comment_set_resolved", "issue_add_article", "issue_arrange", "issue_create",
     "issue_remove_article", "issue_set_article_order", "issue_set_status", "issue_touch",
-    "issue_update", "presence_touch", "remove_files", "revision_restore", "send_review_reminders",
+    "issue_update", "presence_touch", "publication_update_settings", "remove_files",
+    "revision_restore", "send_review_reminders",
 ]

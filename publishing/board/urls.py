@@ -12,4 +12,5 @@ urlpatterns = [
     path("editorial/issues/<int:pk>/remove", views.board_remove, name="board_remove"),
     path("editorial/issues/<int:pk>/move", views.board_move, name="board_move"),
     path("editorial/issues/<int:pk>/arrange", views.board_arrange, name="board_arrange"),
+    path("editorial/issues/<int:pk>/print.pdf", views.board_print_pdf, name="board_print_pdf"),
 ]

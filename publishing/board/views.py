@@ -18,6 +18,8 @@ from editorial.models import Article, Issue, Section
 from editorial.richtext import html_to_markdown, markdown_to_html
 from publishing.board import selectors
 from publishing.board.forms import IssueCreateForm, IssueFrontForm, layout_from_json
+from publishing.errors import RenderError
+from publishing.library.downloads import file_response
 from publishing.library.forms import form_errors
 from publishing.library.permissions import editor_required
 from publishing.releases.forms import CorrectionForm, ScheduleForm
@@ -159,3 +161,19 @@ def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
         for section_id, pks in layout for pk in pks if before[pk].section_id != section_id
     ]
     return JsonResponse({"ok": True, "moved": moved})
+
+
+@editor_required
+def board_print_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The print-shop PDF for the printer: PDF/X-4, CMYK, bleed and marks, 4n pages."""
+    from publishing.rendering.services import issue_print_file  # renders: loaded on use
+
+    issue = get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+    try:
+        path = issue_print_file(issue=issue)
+    except RenderError as exc:
+        messages.error(request, _("印刷版 PDF 未能生成：%(error)s") % {"error": exc})
+        return redirect("publishing:board_issue", pk=pk)
+    return file_response(request, path,
+                         filename=f"{issue.publication.slug}-{issue.number}-print.pdf",
+                         content_type="application/pdf", private=True)

@@ -44,23 +44,28 @@ class PageGeometry:
     def css(self, *, print_mode: bool, cover_image: bool = False) -> str:
         """@page rules and the sizes that follow from the page (cover layout, image limits).
 
-        The cover's colour band is painted as the cover page's background, not by an element:
-        page backgrounds run into the bleed, and WeasyPrint draws crop marks on top of them.
+        The print-shop variant has a 3 mm bleed; its crop marks are drawn outside the bleed by
+        ``variants`` (WeasyPrint would draw them inside it, over the cover). The cover's
+        colour band is an element that runs into the bleed (print.css), the page behind it is
+        paper-coloured to the bleed edge.
         """
-        marks = f"bleed: {BLEED_MM}mm; marks: crop;" if print_mode else ""
+        bleed = f"bleed: {BLEED_MM}mm;" if print_mode else ""
         band = self.cover_band_mm(cover_image=cover_image)
         cover_image_mm = self.height_mm * (0.24 if self.height_mm > 220 else 0.2)
         return (
             f"@page {{ size: {self.width_mm}mm {self.height_mm}mm; "
             f"margin: {self.top_mm}mm {self.outer_mm}mm {self.bottom_mm}mm {self.inner_mm}mm; "
-            f"{marks} }}\n"
+            f"{bleed} }}\n"
             f"@page :left {{ margin-left: {self.outer_mm}mm; margin-right: {self.inner_mm}mm; }}\n"
             f"@page :right {{ margin-left: {self.inner_mm}mm; margin-right: {self.outer_mm}mm; }}\n"
-            # Measured from the trim edge; without repeat the end colours fill the bleed.
-            f"@page cover {{ margin: 0; background: linear-gradient(to bottom, #8f1b1e 0, "
-            f"#8f1b1e {band}mm, #f7f3ea {band}mm) no-repeat #f7f3ea; }}\n"
+            f"@page cover {{ margin: 0; background: var(--paper); }}\n"
+            f"@page back-cover {{ margin: 0; background: var(--paper); }}\n"
             f"html {{ font-size: {self.font_pt}pt; }}\n"
-            f".cover {{ height: {self.height_mm - 0.5}mm; }}\n"
+            f".cover, .back-cover {{ height: {self.height_mm - 0.5}mm; }}\n"
+            f".back-cover-band {{ position: absolute; left: 0; right: 0; bottom: 0; "
+            f"height: {self.height_mm * 0.3:.1f}mm; padding: 18mm {self.outer_mm}mm 0 "
+            f"{self.inner_mm}mm; }}\n"
+            f".masthead {{ padding-top: {self.height_mm * 0.3:.0f}mm; }}\n"
             f".cover-inner {{ padding-left: {self.inner_mm}mm; padding-right: {self.outer_mm}mm; }}\n"
             f".cover-band {{ height: {band}mm; padding: "
             f"{self.top_mm * (1 if cover_image else 1.6):.1f}mm {self.outer_mm}mm 9mm "

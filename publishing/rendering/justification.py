@@ -28,9 +28,11 @@ def _is_zh(style) -> bool:
     return str(style["lang"] or "").lower().startswith("zh")
 
 
-# What justification may widen in Chinese text: each wide character, and spaces.
-_EXPANDABLE_RE = re.compile(f"[ \u00a0{WIDE_CHARACTERS}]")
-_EXPANDABLE_RUNS_RE = re.compile(f"( +|\u00a0+|[{WIDE_CHARACTERS}]+)")
+# What justification may widen in Chinese text: each wide character, and spaces — except the
+# dash and the ellipsis, which are set as pairs (——, ……) and must never open up ("— —").
+_STRETCHABLE = WIDE_CHARACTERS.replace("…", "").replace("—", "")
+_EXPANDABLE_RE = re.compile(f"[ \u00a0{_STRETCHABLE}]")
+_EXPANDABLE_RUNS_RE = re.compile(f"( +|\u00a0+|[{_STRETCHABLE}]+)")
 
 
 def _count_expandable(box) -> int:

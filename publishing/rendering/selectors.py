@@ -70,8 +70,11 @@ def issue_content_hash(issue: Issue) -> str:
                   issue.publication.running_header, issue.publication.publisher, issue.number,
                   issue.title, str(issue.cover_date or ""), issue.editor_note,
                   issue.cover_image.sha256 if issue.cover_image else ""],
+        # The masthead page and back cover print these; the layout decides the pages.
+        "masthead": [issue.publication.masthead_lines(), issue.publication.masthead_note],
         "articles": [
-            [a.pk, a.section.name, a.position, a.title, a.subtitle, a.summary, a.body, a.source,
+            [a.pk, a.section.name, a.section.layout, a.section.new_page_per_article,
+             a.position, a.title, a.subtitle, a.summary, a.body, a.source,
              [[c.contributor.name, c.note] for c in a.credits.all()],
              sorted(t.name for t in a.tags.all()),
              a.lead_image.sha256 if a.lead_image else ""]

@@ -191,3 +191,21 @@ def issue_render(*, issue: Issue, pdf_path: Path | str | None = None,
         if html_temp is not None:
             shutil.rmtree(html_temp, ignore_errors=True)
     return RenderResult(pdf_target, html_target, pages, time.monotonic() - started)
+
+
+# --------------------------------------------------------------------------- print-shop file
+
+def issue_print_file(*, issue: Issue) -> Path:
+    """The print-shop PDF (PDF/X-4) of the issue as it stands, rendered once per content
+    fingerprint into the issue's folder; older print files of the issue are removed."""
+    from publishing.rendering.selectors import issue_content_hash
+
+    folder = Path(settings.EDITIONS_ROOT) / issue.publication.slug / str(issue.number) / "print"
+    fingerprint = issue_content_hash(issue)[:16]
+    target = folder / f"{issue.publication.slug}-{issue.number}-print-{fingerprint}.pdf"
+    if not target.is_file():
+        issue_render(issue=issue, pdf_path=target, print_mode=True)
+        for old in folder.glob("*-print-*.pdf"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    return target

@@ -18,7 +18,7 @@ def main() -> None:
 
         if not isinstance(exc, CONNECTION_ERRORS):
             raise
-        reason = database_unreachable()
+        reason = database_unreachable(fresh=True)
         if reason is None:  # the database answers: this was some other operational error
             raise
         command = sys.argv[1] if len(sys.argv) > 1 else "manage.py"

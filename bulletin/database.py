@@ -27,14 +27,22 @@ def one_line(exc: BaseException, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def database_unreachable(alias: str = "default") -> str | None:
-    """None when a connection can be made now; otherwise the reason, in one line."""
+def database_unreachable(alias: str = "default", *, fresh: bool = False) -> str | None:
+    """None when the database answers now; otherwise the reason, in one line.
+
+    ``fresh`` closes the connection first and opens a new one: for after a failure, when the
+    old connection may be dead. Without it the current connection is asked (``SELECT 1``), so
+    a check run inside a transaction does not end that transaction.
+    """
     connection = connections[alias]
     try:
-        connection.close()
-        connection.ensure_connection()
-    except DatabaseError as exc:
-        with contextlib.suppress(DatabaseError):
+        if fresh:
             connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        if fresh:
+            with contextlib.suppress(DatabaseError):
+                connection.close()
         return one_line(exc)
     return None

@@ -81,9 +81,9 @@ def _write_revision(*, article: Article, user, note: str = "") -> Revision:
     return Revision.objects.create(
         article=article, number=article.version, title=article.title,
         subtitle=article.subtitle, summary=article.summary, body=article.body,
-        source=article.source, section_name=article.section.name,
-        tags=sorted(article.tags.names()), credits=credits, lead_image=article.lead_image,
-        note=note, created_by=user,
+        source=article.source, section_name=article.section.name, section=article.section,
+        issue=article.issue, tags=sorted(article.tags.names()), credits=credits,
+        lead_image=article.lead_image, note=note, created_by=user,
     )
 
 
@@ -156,6 +156,18 @@ def article_create(*, user, content: ArticleContent) -> Article:
     return article
 
 
+def _refiled_since(article: Article, content: ArticleContent) -> bool:
+    """The planning board files articles (section, issue) without a new revision: a save
+    that still carries the filing of its base revision would undo that silently. True when
+    the board moved the article since its latest revision and the save does not follow."""
+    latest = article.revisions.filter(number=article.version).first()
+    if latest is None or latest.section_id is None:  # an older revision: filing unknown
+        return False
+    moved = (latest.section_id, latest.issue_id) != (article.section_id, article.issue_id)
+    wanted = (content.section.pk, content.issue.pk if content.issue else None)
+    return moved and wanted == (latest.section_id, latest.issue_id)
+
+
 @transaction.atomic
 def article_update(*, user, article_id: int, base_version: int, content: ArticleContent,
                    note: str = "") -> Article:
@@ -165,7 +177,7 @@ def article_update(*, user, article_id: int, base_version: int, content: Article
     article = _locked(article_id)
     if not user_can_edit_article(user, article):
         _refuse(_("你不能修改这篇文章（状态：%(state)s）。") % {"state": article.get_state_display()})
-    if article.version != base_version:
+    if article.version != base_version or _refiled_since(article, content):
         raise EditConflict(article=article, base_version=base_version)
     _apply_content(article=article, content=content, user=user)
     revision = _write_revision(article=article, user=user, note=note)

@@ -232,7 +232,7 @@ def issue_publish_failed_mail(*, issue: Issue, message: str) -> int:
     if not recipients:
         return 0
     context = {"issue": issue, "message": message,
-               "link": settings.BULLETIN_SITE_URL.rstrip("/") + selectors.board_url(issue)}
+               "link": settings.SITE_URL.rstrip("/") + selectors.board_url(issue)}
     with translation.override("zh-hans"):
         subject = render_to_string("publishing/email/publish_failed_subject.txt", context).strip()
         body = render_to_string("publishing/email/publish_failed.txt", context)

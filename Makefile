@@ -8,6 +8,8 @@ DEMO_BUNDLE := docs/demo-bundle
 DEMO_SETTINGS := bulletin.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails (invitations, password resets, review requests) point at the demo site.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean icc-profile
 

@@ -9,7 +9,9 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
@@ -17,14 +19,17 @@ from editorial.images import ImageRejected, find_embedded_markup, inspect_image
 from editorial.models import (
     Article,
     ArticleState,
+    Asset,
     Contributor,
     Issue,
+    IssueStatus,
     Publication,
     Section,
     SectionLayout,
 )
-from editorial.permissions import REVIEWER_GROUP
+from editorial.permissions import REVIEWER_GROUP, is_editor
 from editorial.richtext import sanitize_html
+from editorial.selectors import article_visible_to
 from editorial.snapshots import ArticleContent, CreditLine
 
 PROSE_EXTENSIONS = {
@@ -49,8 +54,64 @@ PROSE_EXTENSIONS = {
     "Figure": True,
     "Image": True,
     "Caption": True,
+    "FigureKeys": True,
     "History": True,
 }
+
+# Ids and version numbers posted by our own forms and scripts: ASCII digits that fit a
+# database integer. Anything else is a bad request, said plainly (never a 500).
+MAX_DB_INTEGER = 2**63 - 1
+_DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
+
+
+def posted_integer(value, *, field: str, minimum: int = 1) -> int:
+    """``value`` (from request.POST or JSON) as an integer ≥ ``minimum``, or ``BadRequest``
+    naming the field and showing (a safe, short piece of) what was sent."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or not minimum <= number <= MAX_DB_INTEGER:
+        shown = "".join(c if c.isprintable() else "?" for c in str(value)[:20])
+        raise BadRequest(gettext("“%(field)s”应为不小于 %(minimum)d 的整数，收到的是“%(value)s”。")
+                         % {"field": field, "minimum": minimum,
+                            "value": shown + ("…" if len(str(value)) > 20 else "")})
+    return number
+
+
+class ISODateInput(forms.DateInput):
+    """``<input type="date">`` takes only ISO values (2026-12-01). Django would render the
+    active language's first input format (2026/12/01 in Chinese), which the browser refuses:
+    the field shows empty and saving the form unchanged wipes the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ISODateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``, likewise ISO only (2026-12-01T09:30)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ISODateField(forms.DateField):
+    """A date as browsers' date pickers send it, in every language."""
+
+    widget = ISODateInput
+    input_formats = ["%Y-%m-%d"]
+
+
+class ISODateTimeField(forms.DateTimeField):
+    widget = ISODateTimeInput
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
 
 _CREDIT_SPLIT = re.compile(r"\s*[|｜]\s*")
 MAX_DOCX_BYTES = 20 * 1024 * 1024
@@ -77,6 +138,10 @@ class ArticleForm(forms.Form):
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号分隔"))
     summary = forms.CharField(label=_("摘要"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+    # The lead image the form was opened with, carried so that a save (or a merge) keeps the
+    # one it showed; an upload or "remove" below replaces it.
+    lead_image = forms.ModelChoiceField(queryset=Asset.objects.all(), required=False,
+                                        widget=forms.HiddenInput)
     lead_image_upload = forms.FileField(label=_("题图"), required=False)
     remove_lead_image = forms.BooleanField(label=_("去掉题图"), required=False)
     body = ProseEditorFormField(
@@ -183,8 +248,7 @@ class SubmitForm(forms.Form):
         label=_("审稿人"), queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    due_date = forms.DateField(label=_("截止日期"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = ISODateField(label=_("截止日期"))
     comment = forms.CharField(label=_("附言"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -224,21 +288,74 @@ class ArticleFilterForm(forms.Form):
     author = forms.ModelChoiceField(label=_("作者"), queryset=Contributor.objects.all(),
                                     required=False, empty_label=_("全部作者"))
 
+    def __init__(self, *args, user, **kwargs) -> None:
+        """Editors filter by any issue and author; a reviewer only by the authors of the
+        articles they review and by published issues among theirs, so the lists leak neither
+        other drafts' authors nor the titles of issues still in planning."""
+        super().__init__(*args, **kwargs)
+        if not is_editor(user):
+            visible = article_visible_to(user).values("pk")
+            self.fields["issue"].queryset = Issue.objects.filter(
+                articles__in=visible, status=IssueStatus.PUBLISHED).distinct()
+            self.fields["author"].queryset = Contributor.objects.filter(
+                credits__article__in=visible).distinct()
+
+
+def _id(value) -> str:
+    return "" if value is None else str(getattr(value, "pk", value))
+
 
 def snapshot_from_revision(revision) -> dict:
-    """A revision as the form-shaped strings that merging and diffs compare."""
+    """A revision as the form-shaped strings that merging and diffs compare. Where it was
+    filed (section, issue) is known for revisions that recorded it; an older revision's issue
+    is left out, so a merge treats it as unknown rather than guessing."""
     if revision is None:
         return {}
-    return ArticleContent.of_revision(revision, section=None).comparable()
+    snapshot = ArticleContent.of_revision(revision, section=None).comparable()
+    snapshot["lead_image"] = _id(revision.lead_image_id)
+    if revision.section_id is not None:
+        snapshot["section"] = _id(revision.section_id)
+        snapshot["issue"] = _id(revision.issue_id)
+    else:
+        section = Section.objects.filter(publication__sections__articles=revision.article_id,
+                                         name=revision.section_name).first()
+        if section is not None:
+            snapshot["section"] = _id(section)
+    return snapshot
 
 
-def snapshot_from_form(form: ArticleForm) -> dict:
-    return form.content(lead_image=None).comparable()
+def snapshot_from_article(article: Article) -> dict:
+    """The article as saved now: its latest revision's words, and where it is filed now (the
+    board files articles without writing a revision)."""
+    snapshot = snapshot_from_revision(article.revisions.filter(number=article.version).first())
+    snapshot.update(section=_id(article.section_id), issue=_id(article.issue_id),
+                    lead_image=_id(article.lead_image_id))
+    return snapshot
+
+
+def snapshot_from_form(form: ArticleForm, *, lead_image) -> dict:
+    data = form.cleaned_data
+    return form.content(lead_image=lead_image).comparable() | {
+        "section": _id(data["section"]), "issue": _id(data["issue"]), "lead_image": _id(lead_image),
+    }
+
+
+def snapshot_for_display(snapshot: dict) -> dict:
+    """The same snapshot with section, issue and lead image named instead of numbered."""
+    shown = dict(snapshot)
+    models = {"section": Section, "issue": Issue, "lead_image": Asset}
+    for key, model in models.items():
+        value = snapshot.get(key)
+        if value:
+            found = model.objects.filter(pk=value).first()
+            shown[key] = str(found) if found is not None else value
+    return shown
 
 
 SNAPSHOT_LABELS = {
-    "title": _("标题"), "subtitle": _("副标题"), "credits": _("作者"), "source": _("来源"),
-    "tags": _("标签"), "summary": _("摘要"), "body": _("正文"),
+    "title": _("标题"), "subtitle": _("副标题"), "section": _("栏目"), "issue": _("期刊"),
+    "credits": _("作者"), "source": _("来源"), "tags": _("标签"), "summary": _("摘要"),
+    "lead_image": _("题图"), "body": _("正文"),
 }
 
 

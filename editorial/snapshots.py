@@ -91,6 +91,7 @@ class ArticleContent:
         return {
             "title": self.title, "subtitle": self.subtitle, "summary": self.summary,
             "body": self.body, "source": self.source, "section_name": self.section.name,
+            "section": self.section, "issue": self.issue,
             "tags": sorted(self.tags), "credits": [c.as_dict() for c in self.credits],
             "lead_image": self.lead_image,
         }
@@ -100,10 +101,12 @@ class ArticleContent:
         if revision is None:
             return False
         mine = self.revision_fields()
+        ids = {"section", "issue", "lead_image"}  # compared by id: no queries
         return all(getattr(revision, name) == value for name, value in mine.items()
-                   if name not in {"tags", "lead_image"}) \
+                   if name not in ids | {"tags"}) \
             and sorted(revision.tags) == mine["tags"] \
-            and revision.lead_image_id == (self.lead_image.pk if self.lead_image else None)
+            and all(getattr(revision, f"{name}_id") == (mine[name].pk if mine[name] else None)
+                    for name in ids)
 
     def form_initial(self) -> dict:
         """The workspace form's initial values (without ``base_version``)."""
@@ -112,6 +115,7 @@ class ArticleContent:
             "issue": self.issue.pk if self.issue else None,
             "credits": "\n".join(c.form_line() for c in self.credits), "source": self.source,
             "tags": "，".join(sorted(self.tags)), "summary": self.summary, "body": self.body,
+            "lead_image": self.lead_image.pk if self.lead_image else None,
         }
 
     def comparable(self) -> dict[str, str]:

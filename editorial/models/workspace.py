@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from editorial.models.content import Article, ArticleState, Asset
+from editorial.models.content import Article, ArticleState, Asset, Issue, Section
 
 
 class Revision(models.Model):
@@ -24,6 +24,16 @@ class Revision(models.Model):
     body = models.TextField(_("正文"), blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     section_name = models.CharField(_("栏目"), max_length=100, blank=True)
+    # Where the article was filed at this revision, so a merge can tell who moved it.
+    # Both empty for revisions written before they were recorded (their issue is unknown).
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("栏目"),
+    )
+    issue = models.ForeignKey(
+        Issue, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("期刊"),
+    )
     tags = models.JSONField(_("标签"), default=list, blank=True)
     credits = models.JSONField(
         _("署名"), default=list, blank=True,

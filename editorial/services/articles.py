@@ -92,6 +92,18 @@ def article_create(*, user, content: ArticleContent) -> Article:
     return article
 
 
+def _refiled_since(article: Article, content: ArticleContent) -> bool:
+    """The planning board files articles (section, issue) without a new revision: a save
+    that still carries the filing of its base revision would undo that silently. True when
+    the board moved the article since its latest revision and the save does not follow."""
+    latest = article.revisions.filter(number=article.version).first()
+    if latest is None or latest.section_id is None:  # an older revision: filing unknown
+        return False
+    moved = (latest.section_id, latest.issue_id) != (article.section_id, article.issue_id)
+    wanted = (content.section.pk, content.issue.pk if content.issue else None)
+    return moved and wanted == (latest.section_id, latest.issue_id)
+
+
 @transaction.atomic
 def article_import(*, user, content: ArticleContent, bundle_key: str, article: Article | None = None,
                    slug: str = "", state: str = ArticleState.APPROVED) -> Article:
@@ -130,7 +142,7 @@ def article_update(*, user, article_id: int, base_version: int, content: Article
     article = _locked(article_id)
     _require_now(user, "editorial.edit_article", article, "edit",
                  _("你不能修改这篇文章（状态：%(state)s）。") % {"state": article.get_state_display()})
-    if article.version != base_version:
+    if article.version != base_version or _refiled_since(article, content):
         raise EditConflict(article=article, base_version=base_version)
     _apply_content(article=article, content=content, user=user)
     revision = _write_revision(article=article, user=user, note=note)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from editorial.models import (
     Article,
     ArticleState,
     Issue,
     IssueStatus,
+    Section,
 )
 from publishing.library.selectors import issue_download_counts
 from publishing.models import (
@@ -59,32 +62,51 @@ def board_issue_context(*, issue: Issue) -> dict:
     }
 
 
-def layout_with_move(*, issue: Issue, article_id: int, direction: str) -> list | None:
-    """The issue's layout with one article moved up or down; at a section's edge it crosses
-    into the neighbouring section, so a keyboard can do everything a mouse drag can."""
+MOVES = {"up", "down", "previous-section", "next-section"}
+
+
+@dataclass(frozen=True)
+class Move:
+    """A keyboard move on the board: the issue's new layout, and the sections it crossed
+    (None when the article stayed in its section)."""
+
+    layout: list
+    crossed: tuple[Section, Section] | None = None
+
+
+def layout_with_move(*, issue: Issue, article_id: int, direction: str) -> Move | None:
+    """The issue's layout with one article moved. ↑ and ↓ stay inside the article's section;
+    crossing into the neighbouring section is a move of its own ("previous-section",
+    "next-section"), offered only at a section's edge, because it changes the article's
+    section. None when the move is not possible from where the article is."""
     articles = issue_articles_for_print(issue)
     layout: list[tuple[int, list[int]]] = []
+    sections: dict[int, Section] = {}
     for article in articles:
+        sections[article.section_id] = article.section
         if not layout or layout[-1][0] != article.section_id:
             layout.append((article.section_id, []))
         layout[-1][1].append(article.pk)
-    for s_index, (_section_id, pks) in enumerate(layout):
+    for s_index, (section_id, pks) in enumerate(layout):
         if article_id not in pks:
             continue
         i = pks.index(article_id)
-        if direction == "up":
-            if i > 0:
-                pks[i - 1], pks[i] = pks[i], pks[i - 1]
-            elif s_index > 0:
-                pks.pop(i)
-                layout[s_index - 1][1].append(article_id)
-        elif direction == "down":
-            if i < len(pks) - 1:
-                pks[i + 1], pks[i] = pks[i], pks[i + 1]
-            elif s_index < len(layout) - 1:
-                pks.pop(i)
-                layout[s_index + 1][1].insert(0, article_id)
+        crossed = None
+        if direction == "up" and i > 0:
+            pks[i - 1], pks[i] = pks[i], pks[i - 1]
+        elif direction == "down" and i < len(pks) - 1:
+            pks[i + 1], pks[i] = pks[i], pks[i + 1]
+        elif direction == "previous-section" and i == 0 and s_index > 0:
+            pks.pop(i)
+            target = layout[s_index - 1]
+            target[1].append(article_id)
+            crossed = (sections[section_id], sections[target[0]])
+        elif direction == "next-section" and i == len(pks) - 1 and s_index < len(layout) - 1:
+            pks.pop(i)
+            target = layout[s_index + 1]
+            target[1].insert(0, article_id)
+            crossed = (sections[section_id], sections[target[0]])
         else:
             return None
-        return [(s, p) for s, p in layout if p]
+        return Move(layout=[(s, p) for s, p in layout if p], crossed=crossed)
     return None

@@ -4,20 +4,20 @@ editorial's services; releases and proofs have their own views.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from editorial import services as editorial_services
+from editorial.forms import posted_integer
 from editorial.images import ImageRejected
-from editorial.models import Article, Issue
-from editorial.richtext import markdown_to_html
+from editorial.models import Article, Issue, Section
+from editorial.richtext import html_to_markdown, markdown_to_html
 from publishing.board import selectors
-from publishing.board.forms import IssueCreateForm, IssueFrontForm
+from publishing.board.forms import IssueCreateForm, IssueFrontForm, layout_from_json
 from publishing.errors import RenderError
 from publishing.library.downloads import file_response
 from publishing.library.forms import form_errors
@@ -44,7 +44,10 @@ def board_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue.objects.select_related("publication", "cover_image"), pk=pk)
     context = selectors.board_issue_context(issue=issue)
     context.update({
-        "front_form": IssueFrontForm(initial={"title": issue.title, "cover_date": issue.cover_date}),
+        "front_form": IssueFrontForm(initial={
+            "title": issue.title, "cover_date": issue.cover_date,
+            "editor_note": html_to_markdown(issue.editor_note) if issue.editor_note else "",
+        }),
         "schedule_form": ScheduleForm(),
         "correction_form": CorrectionForm(),
     })
@@ -68,21 +71,40 @@ def board_front(request: HttpRequest, pk: int) -> HttpResponse:
     except ImageRejected as exc:
         messages.error(request, _("封面图片无法使用：%(error)s") % {"error": exc})
         return redirect("publishing:board_issue", pk=pk)
-    note = form.cleaned_data["editor_note"]
     editorial_services.issue_update(
         user=request.user, issue=issue, title=form.cleaned_data["title"],
         cover_date=form.cleaned_data["cover_date"],
-        editor_note_html=markdown_to_html(note) if note else issue.editor_note, cover_image=cover,
+        editor_note_html=_editor_note_html(issue, form.cleaned_data["editor_note"]),
+        cover_image=cover,
     )
     messages.success(request, _("已保存。"))
     return redirect("publishing:board_issue", pk=pk)
+
+
+def _editor_note_html(issue: Issue, markdown: str) -> str:
+    """The note as the editor left it: the stored HTML when the Markdown shown was sent back
+    unchanged (no round-trip drift), nothing when it was emptied, else the new Markdown."""
+    if not markdown.strip():
+        return ""
+    if issue.editor_note and _same_text(markdown, html_to_markdown(issue.editor_note)):
+        return issue.editor_note
+    return markdown_to_html(markdown)
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal up to line endings and trailing blank space (a textarea sends CRLF)."""
+    def norm(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+    return norm(a) == norm(b)
 
 
 @editor_required
 @require_POST
 def board_add(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
-    article = get_object_or_404(Article, pk=request.POST.get("article"))
+    article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
+    article = get_object_or_404(Article, pk=article_id)
     try:
         editorial_services.issue_add_article(user=request.user, issue=issue, article=article)
     except editorial_services.AssemblyError as exc:
@@ -94,7 +116,8 @@ def board_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
-    article = get_object_or_404(Article, pk=request.POST.get("article"), issue=issue)
+    article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
+    article = get_object_or_404(Article, pk=article_id, issue=issue)
     editorial_services.issue_remove_article(user=request.user, issue=issue, article=article)
     return redirect("publishing:board_issue", pk=pk)
 
@@ -102,16 +125,22 @@ def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 @require_POST
 def board_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """Keyboard-accessible reordering: one article up or down, across section borders."""
+    """Keyboard-accessible reordering: ↑ ↓ inside a section; moving into the neighbouring
+    section is its own button at the section's edge, and the page says it happened."""
     issue = get_object_or_404(Issue, pk=pk)
-    layout = selectors.layout_with_move(
-        issue=issue, article_id=int(request.POST.get("article", 0)),
-        direction=request.POST.get("direction", ""),
-    )
-    if layout is None:
-        raise Http404
-    editorial_services.issue_arrange(user=request.user, issue=issue, layout=layout)
-    return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{request.POST.get('article')}")
+    article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
+    direction = request.POST.get("direction", "")
+    if direction not in selectors.MOVES:
+        raise BadRequest(_("移动方向应为 up、down、previous-section 或 next-section。"))
+    move = selectors.layout_with_move(issue=issue, article_id=article_id, direction=direction)
+    if move is None:
+        raise BadRequest(_("这篇文章不在本期中，或已在栏目的最前或最后。"))
+    editorial_services.issue_arrange(user=request.user, issue=issue, layout=move.layout)
+    if move.crossed:
+        title = Article.objects.values_list("title", flat=True).get(pk=article_id)
+        messages.success(request, _("《%(title)s》已从栏目“%(old)s”移入“%(new)s”。") % {
+            "title": title, "old": move.crossed[0].name, "new": move.crossed[1].name})
+    return redirect(f"{request.path.rsplit('/move', 1)[0]}/#article-{article_id}")
 
 
 @editor_required
@@ -119,12 +148,20 @@ def board_move(request: HttpRequest, pk: int) -> HttpResponse:
 def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
     """Drag and drop posts the whole new layout as JSON: [[section_id, [article_id…]]…]."""
     issue = get_object_or_404(Issue, pk=pk)
+    before = {a.pk: a for a in issue.articles.select_related("section")}
     try:
-        layout = [(int(s), [int(a) for a in pks]) for s, pks in json.loads(request.body)]
+        layout = layout_from_json(request.body)
         editorial_services.issue_arrange(user=request.user, issue=issue, layout=layout)
-    except (ValueError, TypeError, editorial_services.AssemblyError) as exc:
+    except (BadRequest, editorial_services.AssemblyError) as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-    return JsonResponse({"ok": True})
+    # Dragging into another section changes the article's section: say so.
+    names = dict(Section.objects.filter(pk__in=[s for s, _a in layout]).values_list("pk", "name"))
+    moved = [
+        _("《%(title)s》已从栏目“%(old)s”移入“%(new)s”。") % {
+            "title": before[pk].title, "old": before[pk].section.name, "new": names[section_id]}
+        for section_id, pks in layout for pk in pks if before[pk].section_id != section_id
+    ]
+    return JsonResponse({"ok": True, "moved": moved})
 
 
 @editor_required

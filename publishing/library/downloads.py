@@ -1,5 +1,11 @@
 """Serving an edition file: streamed, with validators (ETag, Last-Modified) and byte ranges,
-so a member on a slow line can resume a large PDF and a browser can revalidate cheaply."""
+so a member on a slow line can resume a large PDF and a browser can revalidate cheaply.
+
+Conditional requests follow RFC 9110 §13.2.2: If-Match, then If-Unmodified-Since (412), then
+If-None-Match with weak comparison (``W/"…"`` and ``*`` match: 304), then If-Modified-Since;
+If-Range compares strongly, and a Range that fails it gets the whole file. Headers of any
+size or shape get an answer (200, 206, 304, 412 or 416), never an error.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,16 @@ import os
 import re
 from pathlib import Path
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 CHUNK = 64 * 1024
+# More digits than any file size has: such a position is simply "beyond the end" (Python
+# refuses to convert integers of more than 4,300 digits, and nothing needs more than 18).
+_MAX_DIGITS = 18
 
 
 class _RangeFile:
@@ -47,15 +58,38 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     if not first and not last:
         return None
     if not first:
-        suffix = int(last)
+        suffix = _position(last, size)
         if suffix == 0:
             return False
         return max(size - suffix, 0), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
+    start = _position(first, size)
+    end = min(_position(last, size), size - 1) if last else size - 1
     if start >= size or end < start:
         return False
     return start, end
+
+
+def _position(digits: str, size: int) -> int:
+    """A byte position from the header, capped just past the end of the file."""
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:
+        return size
+    return min(int(digits), size)
+
+
+def _if_range_passes(if_range: str, etag: str, last_modified: float) -> bool:
+    """If-Range: a strong ETag match (a weak validator never matches), or exactly the date."""
+    if_range = if_range.strip()
+    if if_range.startswith(('"', "W/")):
+        return not if_range.startswith("W/") and if_range == etag
+    date = parse_http_date_safe(if_range)
+    return date is not None and date == int(last_modified)
+
+
+def _unsatisfiable(size: int) -> HttpResponse:
+    response = HttpResponse(render_to_string("416.html"), status=416)
+    response["Content-Range"] = f"bytes */{size}"
+    return response
 
 
 def file_response(request: HttpRequest, path: Path, *, filename: str | None,
@@ -67,25 +101,21 @@ def file_response(request: HttpRequest, path: Path, *, filename: str | None,
     last_modified = http_date(stat.st_mtime)
     cache_control = "private, max-age=0, must-revalidate" if private else "public, max-age=3600"
 
-    if_none_match = request.headers.get("If-None-Match")
-    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    if (if_none_match and etag in [t.strip() for t in if_none_match.split(",")]) or (
-        not if_none_match and if_modified_since and int(stat.st_mtime) <= if_modified_since
-    ):
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        response["Cache-Control"] = cache_control
-        return response
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(stat.st_mtime))
+    if conditional is not None:  # 304 Not Modified or 412 Precondition Failed
+        conditional["ETag"] = etag
+        conditional["Cache-Control"] = cache_control
+        return conditional
 
     wanted = None
     range_header = request.headers.get("Range")
     if_range = request.headers.get("If-Range")
-    if range_header and (not if_range or if_range.strip() in {etag, last_modified}):
+    if range_header and request.method in {"GET", "HEAD"} and (
+        not if_range or _if_range_passes(if_range, etag, stat.st_mtime)
+    ):
         wanted = _parse_range(range_header, stat.st_size)
         if wanted is False:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{stat.st_size}"
-            return response
+            return _unsatisfiable(stat.st_size)
 
     if wanted:
         start, end = wanted

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from editorial.forms import ISODateField
 from publishing.models import AccessLevel
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -19,8 +24,7 @@ class MemberForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=150)
     email = forms.EmailField(label=_("邮箱"))
     organisation = forms.CharField(label=_("单位"), max_length=200, required=False)
-    expires_on = forms.DateField(label=_("会籍到期日"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = ISODateField(label=_("会籍到期日"), required=False)
 
 
 class MemberCSVForm(forms.Form):
@@ -50,3 +54,29 @@ class IssueAccessForm(forms.Form):
 
 def form_errors(form) -> str:
     return "；".join(error for errors in form.errors.values() for error in errors)
+
+
+class MemberPasswordResetForm(PasswordResetForm):
+    """"Forgot password" that also serves invited members who never set one.
+
+    Django's form skips users without a usable password; here that is exactly an invited
+    member whose invitation link expired, and the invitation tells them to use this page.
+    Links are built from ``SITE_URL``, never from the request's Host header.
+    """
+
+    def get_users(self, email: str):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        for user in users.select_related("membership"):
+            if user.has_usable_password() or _has_membership(user):
+                yield user
+
+    def save(self, *args, extra_email_context: dict | None = None, **kwargs) -> None:
+        context = {"site_url": settings.SITE_URL.rstrip("/"), **(extra_email_context or {})}
+        super().save(*args, extra_email_context=context, **kwargs)
+
+
+def _has_membership(user) -> bool:
+    try:
+        return user.membership is not None
+    except ObjectDoesNotExist:
+        return False

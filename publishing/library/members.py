@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -79,28 +80,82 @@ def _parse_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _validate_member(*, name: str, email: str, existing: set[str], where: str,
+# Column limits of what a member row becomes: the login name (auth_user.username) is the
+# e-mail address, so an address must fit it as well as the e-mail column.
+MAX_NAME = 150
+MAX_LOGIN = 150
+MAX_EMAIL = 254
+MAX_ORGANISATION = 200
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value quoted back in a message: printable characters only, and not too long."""
+    text = "".join(c if c.isprintable() else "�" for c in value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" for c in value)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """Addresses and login names already in use (lower case): a new member may use neither."""
+
+    emails: set[str]
+    logins: set[str]
+
+
+def _taken() -> Taken:
+    rows = get_user_model().objects.values_list("email", "username")
+    return Taken(emails={e.lower() for e, _u in rows if e}, logins={u.lower() for _e, u in rows})
+
+
+def _validate_member(*, name: str, email: str, organisation: str = "", taken: Taken, where: str,
                      problems: list[str]) -> str:
+    """The row's e-mail, normalised; every problem found is appended to ``problems``."""
+    fields = {_("姓名"): name, _("邮箱"): email, _("单位"): organisation}
+    dirty = [label for label, value in fields.items() if _has_control_characters(value)]
+    if dirty:
+        problems.append(_("%(where)s：%(fields)s中含有控制字符（如 NUL），请删除后再导入")
+                        % {"where": where, "fields": "、".join(dirty)})
+        return ""
     email = email.strip().lower()
     if not name.strip():
         problems.append(_("%(where)s：缺少姓名") % {"where": where})
+    elif len(name.strip()) > MAX_NAME:
+        problems.append(_("%(where)s：姓名超过 %(max)s 个字") % {"where": where, "max": MAX_NAME})
+    if len(organisation.strip()) > MAX_ORGANISATION:
+        problems.append(_("%(where)s：单位超过 %(max)s 个字")
+                        % {"where": where, "max": MAX_ORGANISATION})
     if not email:
         problems.append(_("%(where)s：缺少邮箱") % {"where": where})
+        return email
+    if len(email) > MAX_EMAIL:
+        problems.append(_("%(where)s：邮箱有 %(length)s 个字符，超过了 %(max)s 个字符的上限")
+                        % {"where": where, "length": len(email), "max": MAX_EMAIL})
         return email
     try:
         validate_email(email)
     except ValidationError:
-        problems.append(_("%(where)s：邮箱“%(email)s”格式不正确") % {"where": where, "email": email})
+        problems.append(_("%(where)s：邮箱“%(email)s”格式不正确")
+                        % {"where": where, "email": _shown(email)})
         return email
-    if email in existing:
+    if len(email) > MAX_LOGIN:
+        problems.append(_("%(where)s：邮箱有 %(length)s 个字符，会员用邮箱登录，登录名最多 %(max)s 个字符")
+                        % {"where": where, "length": len(email), "max": MAX_LOGIN})
+    elif email in taken.emails:
         problems.append(_("%(where)s：邮箱“%(email)s”已存在") % {"where": where, "email": email})
+    elif email in taken.logins:
+        problems.append(_("%(where)s：邮箱“%(email)s”已被另一个账号用作登录名")
+                        % {"where": where, "email": email})
     return email
 
 
 def _create_members(rows: list[MemberRow], *, added_by) -> list[Membership]:
     User = get_user_model()
     users = [
-        User(username=row.email, email=row.email, first_name=_split_name(row.name)[0][:150],
+        User(username=row.email, email=row.email, first_name=_split_name(row.name)[0],
              last_name="", is_active=True)
         for row in rows
     ]
@@ -115,7 +170,7 @@ def _create_members(rows: list[MemberRow], *, added_by) -> list[Membership]:
         batch_size=500,
     )
     memberships = [
-        Membership(user=by_email[r.email], organisation=r.organisation[:200],
+        Membership(user=by_email[r.email], organisation=r.organisation.strip(),
                    expires_on=r.expires_on, created_by=added_by)
         for r in rows
     ]
@@ -123,17 +178,22 @@ def _create_members(rows: list[MemberRow], *, added_by) -> list[Membership]:
     return list(Membership.objects.filter(user__in=by_email.values()).select_related("user"))
 
 
-def _existing_emails() -> set[str]:
-    return {e.lower() for e in get_user_model().objects.values_list("email", flat=True) if e}
-
-
 @transaction.atomic
 def member_add(*, name: str, email: str, organisation: str = "",
                expires_on: dt.date | None = None, added_by=None,
                send_invitation: bool = True) -> Membership:
-    """Add one member; raises ``MemberImportError`` with the reasons when the data is bad."""
+    """Add one member; raises ``MemberImportError`` with the reasons when the data is bad.
+
+    An e-mail that belongs to an account without a membership (an editor, a reviewer, an
+    account created in the admin) gives that account its membership instead of refusing."""
+    account = (get_user_model().objects.filter(email__iexact=email.strip(), membership=None)
+               .order_by("pk").first())
+    if account is not None:
+        return _membership_grant(user=account, name=name, organisation=organisation,
+                                 expires_on=expires_on, added_by=added_by,
+                                 send_invitation=send_invitation)
     problems: list[str] = []
-    email = _validate_member(name=name, email=email, existing=_existing_emails(),
+    email = _validate_member(name=name, email=email, organisation=organisation, taken=_taken(),
                              where=_("会员"), problems=problems)
     if problems:
         raise MemberImportError(problems)
@@ -141,6 +201,24 @@ def member_add(*, name: str, email: str, organisation: str = "",
                     expires_on=expires_on)
     membership = _create_members([row], added_by=added_by)[0]
     if send_invitation:
+        ids = [membership.pk]
+        transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
+    return membership
+
+
+def _membership_grant(*, user, name: str, organisation: str, expires_on: dt.date | None,
+                      added_by, send_invitation: bool) -> Membership:
+    problems: list[str] = []
+    _validate_member(name=name or user.get_username(), email=user.email,
+                     organisation=organisation, taken=Taken(emails=set(), logins=set()),
+                     where=_("会员"), problems=problems)
+    if problems:
+        raise MemberImportError(problems)
+    user.groups.add(_member_group())
+    membership = Membership.objects.create(user=user, organisation=organisation.strip(),
+                                           expires_on=expires_on, created_by=added_by)
+    # Someone who already has a password needs no set-password invitation.
+    if send_invitation and not user.has_usable_password():
         ids = [membership.pk]
         transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
     return membership
@@ -187,14 +265,15 @@ def members_import_csv(*, data: bytes, added_by=None,
     """Create every member in the CSV or none: a bad row stops the whole file, with a report
     of every bad row (line numbers as a spreadsheet shows them)."""
     records = _read_csv(data)
-    existing = _existing_emails()
+    taken = _taken()
     seen: dict[str, int] = {}
     problems: list[str] = []
     rows: list[MemberRow] = []
     for index, record in enumerate(records, start=2):
         where = _("第 %(line)s 行") % {"line": index}
         email = _validate_member(name=record.get("name", ""), email=record.get("email", ""),
-                                 existing=existing, where=where, problems=problems)
+                                 organisation=record.get("organisation", ""), taken=taken,
+                                 where=where, problems=problems)
         if email and email in seen:
             problems.append(_("%(where)s：邮箱“%(email)s”与第 %(first)s 行重复")
                             % {"where": where, "email": email, "first": seen[email]})
@@ -205,7 +284,7 @@ def members_import_csv(*, data: bytes, added_by=None,
                 expires_on = _parse_date(record["expires_on"])
             except ValueError:
                 problems.append(_("%(where)s：到期日“%(value)s”应写成 2026-12-31")
-                                % {"where": where, "value": record["expires_on"]})
+                                % {"where": where, "value": _shown(record["expires_on"])})
         rows.append(MemberRow(index, record.get("name", "").strip(), email,
                               record.get("organisation", ""), expires_on))
     if problems:
@@ -226,8 +305,8 @@ def _invitation(membership: Membership, connection) -> EmailMultiAlternatives:
     context = {
         "membership": membership,
         "name": str(membership),
-        "link": settings.BULLETIN_SITE_URL.rstrip("/") + path,
-        "site_url": settings.BULLETIN_SITE_URL,
+        "link": settings.SITE_URL.rstrip("/") + path,
+        "site_url": settings.SITE_URL,
     }
     return mail_message("publishing/email/invitation", context, [user.email], connection=connection)
 

@@ -114,7 +114,7 @@ def issue_announce(*, issue: Issue) -> int:
     context = {
         "issue": issue,
         "articles": issue_articles_for_print(issue),
-        "link": settings.BULLETIN_SITE_URL.rstrip("/") + issue.get_absolute_url(),
+        "link": settings.SITE_URL.rstrip("/") + issue.get_absolute_url(),
     }
     sent = 0
     with get_connection() as connection:

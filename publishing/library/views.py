@@ -118,12 +118,16 @@ def members(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member_services.member_add(added_by=request.user, **form.cleaned_data)
+            membership = member_services.member_add(added_by=request.user, **form.cleaned_data)
         except member_services.MemberImportError as exc:
             for problem in exc.problems:
                 form.add_error(None, problem)
         else:
-            messages.success(request, _("已添加会员并发送邀请邮件。"))
+            if membership.user.has_usable_password():
+                messages.success(request, _("已为现有账号 %(email)s 开通会籍。")
+                                 % {"email": membership.user.email})
+            else:
+                messages.success(request, _("已添加会员并发送邀请邮件。"))
             return redirect("publishing:members")
     context = {"form": form, "csv_form": MemberCSVForm(), **selectors.member_list_context()}
     return render(request, "publishing/members.html", context)

@@ -8,13 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from editorial.forms import ISODateTimeField
+
 
 class ScheduleForm(forms.Form):
-    release_at = forms.DateTimeField(
-        label=_("计划出版时间（北京时间）"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    release_at = ISODateTimeField(label=_("计划出版时间（北京时间）"))
 
     def clean_release_at(self) -> dt.datetime:
         value = self.cleaned_data["release_at"]

@@ -225,7 +225,7 @@ def issue_after_publish(*, issue: Issue) -> None:
 
 def issue_publish_failed_mail(*, issue: Issue, message: str) -> int:
     context = {"issue": issue, "message": message,
-               "link": settings.BULLETIN_SITE_URL.rstrip("/") + selectors.board_url(issue)}
+               "link": settings.SITE_URL.rstrip("/") + selectors.board_url(issue)}
     return mail_send("publishing/email/publish_failed", context, _editor_emails())
 
 

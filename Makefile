@@ -9,7 +9,7 @@ DEMO_SETTINGS := bulletin.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean bench-setup
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -66,6 +66,14 @@ test-only:
 
 lint:
 	$(VENV)/bin/ruff check .
+
+# The scale benchmark (benchmarks/scale/README.md) needs a load generator, nginx as the static
+# baseline and, for its search study, a Chinese segmenter. None of them is needed by the tests.
+BENCH_APT_PACKAGES := wrk nginx-light
+
+bench-setup: setup ## what benchmarks/scale needs on top of `make setup` (idempotent)
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(VENV)/bin/pip install -q -r benchmarks/requirements.txt
 
 clean:
 	rm -rf var db.sqlite3 .pytest_cache

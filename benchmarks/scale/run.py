@@ -19,6 +19,10 @@ Two parts, both against databases built by build.py:
    ``--repeat-key`` more rounds of the key pages. The load average is noted at every
    measurement: the machine is shared.
 
+With ``--via-nginx`` the pages go through nginx proxying to gunicorn, with an internal location
+for X-Accel-Redirect (``ACCEL_PREFIX``), as a deployment with nginx in front has them.
+``--report RESULT…`` prints earlier runs side by side (a baseline next to later runs).
+
 Results: a JSON file under var/bench/results/ and a Markdown table on stdout. Download rows
 and sessions the run created are removed at the end, so the archive stays as built. Needs
 `make bench-setup` (wrk, nginx).
@@ -37,7 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from environment import (
     PG_URL,
@@ -323,17 +327,30 @@ http {{
     scgi_temp_path {tmp}/scgi;
     server {{
         listen 127.0.0.1:{port};
-        location /static/ {{ alias {static}/; }}
+        location /static/ {{ alias {static}/; }}{proxy}
     }}
 }}
 """
+# With --via-nginx every Django page goes through nginx, as in a deployment with nginx in front;
+# ACCEL_PREFIX is the internal location an X-Accel-Redirect response can hand a file to.
+ACCEL_PREFIX = "/_editions/"
+NGINX_PROXY = """
+        location {accel} {{ internal; alias {editions}/; }}
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+        }}"""
 
 
-def start_servers(database: str, tmp: Path, workers: int) -> tuple[subprocess.Popen, subprocess.Popen]:
-    static = folders(database)["static"]
+def start_servers(database: str, tmp: Path, workers: int, *,
+                  via_nginx: bool) -> tuple[subprocess.Popen, subprocess.Popen]:
+    paths = folders(database)
+    proxy = NGINX_PROXY.format(accel=ACCEL_PREFIX, editions=paths["editions"],
+                               upstream=GUNICORN_PORT) if via_nginx else ""
     conf = tmp / "nginx.conf"
     conf.write_text(NGINX_CONF.format(workers=os.cpu_count() or 2, tmp=tmp, port=NGINX_PORT,
-                                      static=static), encoding="utf-8")
+                                      static=paths["static"], proxy=proxy), encoding="utf-8")
     nginx = subprocess.Popen(["nginx", "-p", str(tmp), "-e", str(tmp / "error.log"),
                               "-c", str(conf)])
     gunicorn = subprocess.Popen(
@@ -344,18 +361,19 @@ def start_servers(database: str, tmp: Path, workers: int) -> tuple[subprocess.Po
     return gunicorn, nginx
 
 
-def wait_idle(port: int, *, timeout: float = 300) -> float:
-    """Wait until no connection to ``port`` is open or queued: requests wrk left behind when it
+def wait_idle(*ports: int, timeout: float = 300) -> float:
+    """Wait until no connection to ``ports`` is open or queued: requests wrk left behind when it
     stopped are still being answered, and would slow the next measurement. Returns seconds."""
     started = time.monotonic()
+    filter_ = "( " + " or ".join(f"sport = :{port}" for port in ports) + " )"
     while time.monotonic() - started < timeout:
         out = subprocess.run(["ss", "-Htn", "state", "established", "state", "close-wait",
-                              "state", "syn-recv", f"( sport = :{port} )"],
+                              "state", "syn-recv", filter_],
                              capture_output=True, text=True, check=True).stdout
         if not out.strip():
             return round(time.monotonic() - started, 1)
         time.sleep(0.2)
-    raise SystemExit(f"port {port} still busy after {timeout:.0f} s")
+    raise SystemExit(f"ports {ports} still busy after {timeout:.0f} s")
 
 
 def worker_rss_mb(master: subprocess.Popen) -> list[float]:
@@ -367,25 +385,27 @@ def worker_rss_mb(master: subprocess.Popen) -> list[float]:
 def over_http(database: str, prepared: dict, args) -> dict:
     http = prepared["http"]
     sessions = http["sessions"]
-    base = f"http://127.0.0.1:{GUNICORN_PORT}"
+    base = f"http://127.0.0.1:{NGINX_PORT if args.via_nginx else GUNICORN_PORT}"
     cases = [("nginx static PDF", "anonymous", f"http://127.0.0.1:{NGINX_PORT}/static/bench/issue.pdf")]
     cases += [(p["name"], p["role"], base + p["path"]) for p in prepared["pages"]]
     cases += [("whitenoise static PDF", "anonymous", f"{base}/static/bench/issue.pdf"),
               ("nginx static PDF (again)", "anonymous", cases[0][2])]
     result: dict = {"workers": args.workers, "connections": args.connections,
                     "seconds": args.seconds, "latency_seconds": args.latency_seconds,
+                    "via_nginx": args.via_nginx,
                     "rounds": [], "rss_mb": {}}
     with tempfile.TemporaryDirectory(prefix="bench-nginx-") as tmp:
         gunicorn = nginx = None
         try:
-            gunicorn, nginx = start_servers(database, Path(tmp), args.workers)
+            gunicorn, nginx = start_servers(database, Path(tmp), args.workers,
+                                            via_nginx=args.via_nginx)
             wait_for_http(f"{base}/issues/")
             wait_for_http(cases[0][2])
             result["rss_mb"]["started"] = worker_rss_mb(gunicorn)
             for _name, role, url in cases:  # warm every worker's caches, make thumbnails
                 cookie = f"sessionid={sessions[role]}" if role in sessions else None
                 wrk(url, seconds=2, connections=args.workers * 2, threads=1, cookie=cookie)
-                wait_idle(urlsplit(url).port)
+                wait_idle(GUNICORN_PORT, NGINX_PORT)
             result["rss_mb"]["warm"] = worker_rss_mb(gunicorn)
             rounds = args.rounds + args.repeat_key
             for index in range(rounds):
@@ -398,7 +418,7 @@ def over_http(database: str, prepared: dict, args) -> dict:
                                  cookie=cookie)
                     loaded = wrk(url, seconds=args.seconds, connections=args.connections,
                                  threads=2, cookie=cookie)
-                    drained = wait_idle(urlsplit(url).port)
+                    drained = wait_idle(GUNICORN_PORT, NGINX_PORT)
                     measured.append({"name": name, "role": role, "single": single,
                                      "loaded": loaded, "drain_s": drained})
                     print(f"  round {index + 1}: {name} ({role}): {single['p50']} ms alone, "
@@ -474,9 +494,51 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def side_by_side(reports: list[dict]) -> str:
+    """Several runs (a baseline and later ones, or repeats) in one table: queries from each run's
+    archive, then per run the median over its rounds of the latency alone, requests/s and p99
+    under load, and the page's requests/s as a share of nginx's static rate in the same run."""
+    def keyed(report: dict) -> dict:
+        pages = {(p["name"], p["role"]): {"queries": p} for p in report["in_process"]["pages"]}
+        for round_ in report.get("http", {}).get("rounds", []):
+            for m in round_:
+                pages.setdefault((m["name"], m["role"]), {}).setdefault("runs", []).append(m)
+        return pages
+
+    tables = [keyed(r) for r in reports]
+    header = "| page | as | queries 1 issue | " + " | ".join(
+        f"run {i + 1}: queries | median ms alone | p99 ms alone | req/s | p99 ms loaded | of nginx's req/s"
+        for i in range(len(reports))) + " |"
+    lines = [
+        *(f"- run {i + 1}: {r['started']}–{r.get('finished', '?')}, {r['in_process']['issues']} "
+          f"issues, {r['machine']['load']} at the start" for i, r in enumerate(reports)),
+        "", header, "|---|---|---:|" + "---:|" * 6 * len(reports),
+    ]
+    names = list(tables[0])
+    compare = {(p["name"], p["role"]): p for p in reports[0].get("compare", {}).get("pages", [])}
+    for key in names:
+        one = compare.get(key)
+        cells = [key[0], key[1], f"{one['queries_cold']}/{one['queries_warm']}" if one else "—"]
+        for table in tables:
+            entry = table.get(key, {})
+            page, runs = entry.get("queries"), entry.get("runs", [])
+            nginx = [m["loaded"]["rps"] for m in table.get(("nginx static PDF", "anonymous"),
+                                                             {}).get("runs", [])]
+            rps = _median([m["loaded"]["rps"] for m in runs])
+            cells += [
+                f"{page['queries_cold']}/{page['queries_warm']}" if page else "—",
+                str(_median([m["single"]["p50"] for m in runs])),
+                str(_median([m["single"]["p99"] for m in runs])),
+                str(rps), str(_median([m["loaded"]["p99"] for m in runs])),
+                f"{100 * rps / _median(nginx):.1f} %" if rps and nginx else "—",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", required=True)
+    parser.add_argument("--database", help="the archive (bulletin_scale…)")
     parser.add_argument("--compare", help="a one-issue database for the query counts")
     parser.add_argument("--seconds", type=int, default=15, help="wrk duration under load")
     parser.add_argument("--latency-seconds", type=int, default=8, help="wrk with one connection")
@@ -486,8 +548,17 @@ def main() -> None:
     parser.add_argument("--repeat-key", type=int, default=1, help="extra rounds of key pages")
     parser.add_argument("--mail-fail-after", type=int, default=5000)
     parser.add_argument("--queries-only", action="store_true", help="part 1 only")
+    parser.add_argument("--via-nginx", action="store_true",
+                        help=f"pages through nginx proxying to gunicorn ({ACCEL_PREFIX} internal)")
     parser.add_argument("--in-process", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--report", type=Path, nargs="+", metavar="RESULT",
+                        help="print these result files (var/bench/results/…) side by side, run nothing")
     args = parser.parse_args()
+    if args.report:
+        print(side_by_side([json.loads(p.read_text(encoding="utf-8")) for p in args.report]))
+        return
+    if not args.database:
+        parser.error("--database is required")
     database = check_name(args.database)
     if args.in_process:  # the child that runs part 1 for one database
         in_process(database, args.in_process, fail_after=args.mail_fail_after)

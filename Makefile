@@ -8,8 +8,10 @@ DEMO_BUNDLE := docs/demo-bundle
 DEMO_SETTINGS := bulletin.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails (invitations, password resets, review requests) point at the demo site.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean bench-setup
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only lint clean bench-setup icc-profile
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -74,6 +76,16 @@ BENCH_APT_PACKAGES := wrk nginx-light
 bench-setup: setup ## what benchmarks/scale needs on top of `make setup` (idempotent)
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
 	$(VENV)/bin/pip install -q -r benchmarks/requirements.txt
+
+# The print-shop PDF's output profile is shipped in static/publishing/icc/; this rebuilds it
+# from Debian's FOGRA39 characterization data (not a step of setup: it needs argyll, 100 MB).
+icc-profile:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends argyll icc-profiles-free
+	work=$$(mktemp -d) && cp /usr/share/color/icc/FOGRA39L.ti3 $$work/ && cd $$work && \
+	colprof -qm -l330 -L100 -D "Coated FOGRA39 (bulletin, ArgyllCMS from FOGRA39L)" \
+	  -C "Data: Fogra FOGRA39L via icc-profiles-free (Zlib). Built with ArgyllCMS colprof." \
+	  -A "bulletin" -O FOGRA39L-bulletin.icc FOGRA39L && \
+	cp FOGRA39L-bulletin.icc $(CURDIR)/static/publishing/icc/ && rm -rf $$work
 
 clean:
 	rm -rf var db.sqlite3 .pytest_cache

@@ -1,6 +1,6 @@
-"""Benchmark: `manage.py render_issue` against bare WeasyPrint on the very same HTML.
+"""Benchmark: `manage.py render_issue` against bare WeasyPrint on the very same HTML, per variant.
 
-    .venv/bin/python benchmarks/render_issue.py [--pages 20 40] [--runs 3]
+    .venv/bin/python benchmarks/render_issue.py [--pages 20 40] [--runs 3] [--variants screen print]
 
 Builds realistic issues of about 20 and 40 A4 pages in a scratch database: the demo bundle
 (docs/demo-bundle) plus generated articles whose Chinese text is recombined from the demo's own
@@ -9,7 +9,12 @@ that start-up, imports and font loading count for both:
 
 - ours: `manage.py render_issue SLUG NUMBER --pdf FILE` (Django start-up, database, glyph check
   against the fonts, HTML, WeasyPrint in a time-limited child, PDF check, atomic replace);
-- bare: `weasyprint.HTML(filename=...).write_pdf(...)` on the HTML our renderer produced.
+- bare: `weasyprint.HTML(filename=...).write_pdf(...)` on the HTML our renderer produced, with
+  the same variant options: ``pdf_variant="pdf/a-2a"`` for screen, ``"pdf/x-4"`` for print (its
+  HTML carries the same CMYK colours and output profile), ``pdf_identifier=True``.
+
+Variants: screen (PDF/A-2a + PDF/UA-1: tagged, our XMP, artifacts) and print (PDF/X-4: the end
+matter rendered after counting pages, slug and crop marks, output intent named).
 
 Reports wall seconds, seconds per page, peak RSS (of the process tree) and PDF size, medians
 of --runs runs, and the ratio ours / bare. Not a test: figures depend on the machine.
@@ -47,6 +52,7 @@ AUTHORS = [["周文澜"], ["韩启明", "刘晓雯"], ["顾晓岚"], ["陈立新
 @dataclass
 class Measure:
     seconds: float
+    cpu_seconds: float  # user + system of the process and its children: steadier on a busy host
     peak_rss_mb: float
     pdf_bytes: int
     pages: int
@@ -65,7 +71,8 @@ def run_measured(command: list[str], env: dict, output: Path) -> Measure:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
     info = subprocess.run(["pdfinfo", str(output)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
-    return Measure(seconds, usage.ru_maxrss / 1024, output.stat().st_size, pages)
+    return Measure(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                   output.stat().st_size, pages)
 
 
 def demo_sentences() -> list[str]:
@@ -123,7 +130,7 @@ def make_bundle(folder: Path, number: int, generated_paragraphs: int) -> None:
 
 def build_issue(work: Path, env: dict, target_pages: int) -> tuple[int, Path]:
     """Import bundles with more or fewer generated paragraphs until the PDF has the target
-    page count (±1). Returns the issue number and the print HTML file."""
+    page count (±1). Returns the issue number and the (screen) print HTML file."""
     import django
 
     django.setup()
@@ -147,7 +154,21 @@ def build_issue(work: Path, env: dict, target_pages: int) -> tuple[int, Path]:
 
 
 BARE = ("import sys, weasyprint; "
-        "weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])")
+        "weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
+        "pdf_variant=sys.argv[3] if len(sys.argv) > 3 else None, pdf_identifier=True)")
+VARIANTS = {"screen": ("pdf/a-2a", []), "print": ("pdf/x-4", ["--print"])}
+
+
+def variant_html(work: Path, number: int, variant: str) -> Path:
+    """The print HTML of issue ``number`` for ``variant`` (what ours hands to WeasyPrint)."""
+    from editorial.models import Issue
+    from publishing.rendering import issue_print_html
+
+    issue = Issue.objects.get(publication__slug="dalian-digital-trade", number=number)
+    html_file = work / f"issue-{number}-{variant}.html"
+    html_file.write_text(issue_print_html(issue, print_mode=variant == "print"),
+                         encoding="utf-8")
+    return html_file
 
 
 def main() -> None:
@@ -155,6 +176,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="+", default=[20, 40])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--variants", nargs="+", default=["screen", "print"],
+                        choices=sorted(VARIANTS))
     args = parser.parse_args()
     if not DEMO.is_dir():
         raise SystemExit(f"{DEMO} is missing: the benchmark builds its issues from the demo")
@@ -167,32 +190,41 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     try:
-        print(f"{'issue':>10} {'variant':>8} {'pages':>5} {'median s':>9} {'min s':>6} "
-              f"{'s/page':>7} {'peak RSS':>9} {'PDF':>8}")
+        print(f"{'issue':>16} {'who':>5} {'pages':>5} {'median s':>9} {'min s':>6} "
+              f"{'cpu s':>6} {'s/page':>7} {'peak RSS':>9} {'PDF':>8}")
         for target in args.pages:
-            number, html_file = build_issue(work, env, target)
-            ours_pdf, bare_pdf = work / f"ours-{number}.pdf", work / f"bare-{number}.pdf"
-            ours, bare = [], []
-            for _ in range(args.runs):  # alternate, so both see the same machine state
-                ours.append(run_measured(
-                    [PYTHON, "manage.py", "render_issue", "dalian-digital-trade", str(number),
-                     "--pdf", str(ours_pdf)], env, ours_pdf))
-                bare.append(run_measured([PYTHON, "-c", BARE, str(html_file), str(bare_pdf)],
-                                         env, bare_pdf))
-            summary = {}
-            for name, runs in (("ours", ours), ("bare", bare)):
-                median = statistics.median(m.seconds for m in runs)
-                fastest = min(m.seconds for m in runs)
-                rss = max(m.peak_rss_mb for m in runs)
-                pages, size = runs[0].pages, runs[0].pdf_bytes
-                summary[name] = (median, fastest)
-                print(f"{target:>7} pp {name:>8} {pages:>5} {median:>9.2f} {fastest:>6.2f} "
-                      f"{median / pages:>7.3f} {rss:>6.0f} MB {size / 1024:>5.0f} KB")
-            print(f"{target:>7} pp {'ratio':>8} {'':>5} "
-                  f"{summary['ours'][0] / summary['bare'][0]:>9.2f} "
-                  f"{summary['ours'][1] / summary['bare'][1]:>6.2f}")
-            print(f"{'':>10} runs: ours {', '.join(f'{m.seconds:.2f}' for m in ours)}; "
-                  f"bare {', '.join(f'{m.seconds:.2f}' for m in bare)}")
+            number, _html = build_issue(work, env, target)
+            for variant in args.variants:
+                pdf_variant, flags = VARIANTS[variant]
+                html_file = variant_html(work, number, variant)
+                ours_pdf = work / f"ours-{number}-{variant}.pdf"
+                bare_pdf = work / f"bare-{number}-{variant}.pdf"
+                ours, bare = [], []
+                for _ in range(args.runs):  # alternate, so both see the same machine state
+                    ours.append(run_measured(
+                        [PYTHON, "manage.py", "render_issue", "dalian-digital-trade",
+                         str(number), "--pdf", str(ours_pdf), *flags], env, ours_pdf))
+                    bare.append(run_measured(
+                        [PYTHON, "-c", BARE, str(html_file), str(bare_pdf), pdf_variant],
+                        env, bare_pdf))
+                summary = {}
+                label = f"{target} pp {variant}"
+                for name, runs in (("ours", ours), ("bare", bare)):
+                    median = statistics.median(m.seconds for m in runs)
+                    fastest = min(m.seconds for m in runs)
+                    cpu = statistics.median(m.cpu_seconds for m in runs)
+                    rss = max(m.peak_rss_mb for m in runs)
+                    pages, size = runs[0].pages, runs[0].pdf_bytes
+                    summary[name] = (median, fastest, cpu)
+                    print(f"{label:>16} {name:>5} {pages:>5} {median:>9.2f} {fastest:>6.2f} "
+                          f"{cpu:>6.2f} {median / pages:>7.3f} {rss:>6.0f} MB "
+                          f"{size / 1024:>5.0f} KB")
+                print(f"{label:>16} {'ratio':>5} {'':>5} "
+                      f"{summary['ours'][0] / summary['bare'][0]:>9.2f} "
+                      f"{summary['ours'][1] / summary['bare'][1]:>6.2f} "
+                      f"{summary['ours'][2] / summary['bare'][2]:>6.2f}")
+                print(f"{'':>16} runs: ours {', '.join(f'{m.seconds:.2f}' for m in ours)}; "
+                      f"bare {', '.join(f'{m.seconds:.2f}' for m in bare)}")
     finally:
         if args.keep:
             print(f"scratch folder kept: {work}")

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from bulletin import views
+from publishing.library.forms import MemberPasswordResetForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,7 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset doubles as "set your password" for invited members.
     path("accounts/password_reset/", auth_views.PasswordResetView.as_view(
-        html_email_template_name=None), name="password_reset"),
+        html_email_template_name=None, form_class=MemberPasswordResetForm),
+        name="password_reset"),
     path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
@@ -25,3 +27,8 @@ urlpatterns = [
     path("editorial/", include("editorial.urls")),
     path("", include("publishing.urls")),
 ]
+
+# Error pages in the site's language and design (templates/<status>.html); the 500 handler
+# answers 503 with a page that needs no database when the database is what failed.
+handler400 = "bulletin.views.bad_request"
+handler500 = "bulletin.views.server_error"

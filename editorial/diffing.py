@@ -102,26 +102,33 @@ def versions_diff(old: dict, new: dict, labels: dict[str, str]) -> list[FieldDif
     return diffs
 
 
-MERGE_FIELDS = ("title", "subtitle", "summary", "body", "source", "tags", "credits")
+# Every field of the article form: what it says and where it is filed.
+MERGE_FIELDS = ("title", "subtitle", "summary", "body", "source", "tags", "credits", "section",
+                "issue", "lead_image")
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
 class Merge:
     values: dict
     conflicts: list[str]
+    taken: list[str]  # fields where the other side's change was taken
 
 
 def three_way_merge(*, base: dict, mine: dict, theirs: dict) -> Merge:
     """Per field: whoever changed it wins; if both did, keep mine and report the field so the
-    editor decides with both versions in view. Nothing of theirs is silently dropped."""
-    values, conflicts = {}, []
+    editor decides with both versions in view. A field whose base is unknown (an old revision
+    that did not record it) and that differs is reported too. Nothing of theirs is silently
+    dropped, and ``taken`` says which of their changes the merge holds."""
+    values, conflicts, taken = {}, [], []
     for key in MERGE_FIELDS:
-        b, m, t = base.get(key), mine.get(key), theirs.get(key)
-        if m == t or t == b:
+        b, m, t = base.get(key, _UNKNOWN), mine.get(key), theirs.get(key)
+        if m == t or (b is not _UNKNOWN and t == b):
             values[key] = m
-        elif m == b:
+        elif b is not _UNKNOWN and m == b:
             values[key] = t
+            taken.append(key)
         else:
             values[key] = m
             conflicts.append(key)
-    return Merge(values=values, conflicts=conflicts)
+    return Merge(values=values, conflicts=conflicts, taken=taken)

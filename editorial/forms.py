@@ -9,14 +9,27 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from editorial.images import ImageRejected, find_embedded_markup, inspect_image
-from editorial.models import Article, ArticleState, Contributor, Issue, Section
-from editorial.permissions import REVIEWER_GROUP
+from editorial.models import (
+    Article,
+    ArticleState,
+    Asset,
+    Contributor,
+    Issue,
+    IssueStatus,
+    Publication,
+    Section,
+    SectionLayout,
+)
+from editorial.permissions import REVIEWER_GROUP, is_editor
 from editorial.richtext import sanitize_html
+from editorial.selectors import article_visible_to
 from editorial.services import ArticleContent, CreditLine
 
 PROSE_EXTENSIONS = {
@@ -41,8 +54,64 @@ PROSE_EXTENSIONS = {
     "Figure": True,
     "Image": True,
     "Caption": True,
+    "FigureKeys": True,
     "History": True,
 }
+
+# Ids and version numbers posted by our own forms and scripts: ASCII digits that fit a
+# database integer. Anything else is a bad request, said plainly (never a 500).
+MAX_DB_INTEGER = 2**63 - 1
+_DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
+
+
+def posted_integer(value, *, field: str, minimum: int = 1) -> int:
+    """``value`` (from request.POST or JSON) as an integer ≥ ``minimum``, or ``BadRequest``
+    naming the field and showing (a safe, short piece of) what was sent."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or not minimum <= number <= MAX_DB_INTEGER:
+        shown = "".join(c if c.isprintable() else "?" for c in str(value)[:20])
+        raise BadRequest(gettext("“%(field)s”应为不小于 %(minimum)d 的整数，收到的是“%(value)s”。")
+                         % {"field": field, "minimum": minimum,
+                            "value": shown + ("…" if len(str(value)) > 20 else "")})
+    return number
+
+
+class ISODateInput(forms.DateInput):
+    """``<input type="date">`` takes only ISO values (2026-12-01). Django would render the
+    active language's first input format (2026/12/01 in Chinese), which the browser refuses:
+    the field shows empty and saving the form unchanged wipes the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ISODateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``, likewise ISO only (2026-12-01T09:30)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ISODateField(forms.DateField):
+    """A date as browsers' date pickers send it, in every language."""
+
+    widget = ISODateInput
+    input_formats = ["%Y-%m-%d"]
+
+
+class ISODateTimeField(forms.DateTimeField):
+    widget = ISODateTimeInput
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
 
 _CREDIT_SPLIT = re.compile(r"\s*[|｜]\s*")
 MAX_DOCX_BYTES = 20 * 1024 * 1024
@@ -69,6 +138,10 @@ class ArticleForm(forms.Form):
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号分隔"))
     summary = forms.CharField(label=_("摘要"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+    # The lead image the form was opened with, carried so that a save (or a merge) keeps the
+    # one it showed; an upload or "remove" below replaces it.
+    lead_image = forms.ModelChoiceField(queryset=Asset.objects.all(), required=False,
+                                        widget=forms.HiddenInput)
     lead_image_upload = forms.FileField(label=_("题图"), required=False)
     remove_lead_image = forms.BooleanField(label=_("去掉题图"), required=False)
     body = ProseEditorFormField(
@@ -132,7 +205,7 @@ class ArticleForm(forms.Form):
             "subtitle": article.subtitle, "section": article.section_id,
             "issue": article.issue_id, "credits": "\n".join(credits), "source": article.source,
             "tags": "，".join(sorted(article.tags.names())), "summary": article.summary,
-            "body": article.body,
+            "body": article.body, "lead_image": article.lead_image_id,
         }
 
 
@@ -192,8 +265,7 @@ class SubmitForm(forms.Form):
         label=_("审稿人"), queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    due_date = forms.DateField(label=_("截止日期"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = ISODateField(label=_("截止日期"))
     comment = forms.CharField(label=_("附言"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -233,6 +305,18 @@ class ArticleFilterForm(forms.Form):
     author = forms.ModelChoiceField(label=_("作者"), queryset=Contributor.objects.all(),
                                     required=False, empty_label=_("全部作者"))
 
+    def __init__(self, *args, user, **kwargs) -> None:
+        """Editors filter by any issue and author; a reviewer only by the authors of the
+        articles they review and by published issues among theirs, so the lists leak neither
+        other drafts' authors nor the titles of issues still in planning."""
+        super().__init__(*args, **kwargs)
+        if not is_editor(user):
+            visible = article_visible_to(user).values("pk")
+            self.fields["issue"].queryset = Issue.objects.filter(
+                articles__in=visible, status=IssueStatus.PUBLISHED).distinct()
+            self.fields["author"].queryset = Contributor.objects.filter(
+                credits__article__in=visible).distinct()
+
 
 def _credit_lines(credits) -> str:
     lines = []
@@ -245,28 +329,85 @@ def _credit_lines(credits) -> str:
     return "\n".join(lines)
 
 
+def _id(value) -> str:
+    return "" if value is None else str(getattr(value, "pk", value))
+
+
 def snapshot_from_revision(revision) -> dict:
-    """A revision as the form-shaped strings that merging and diffs compare."""
+    """A revision as the form-shaped strings that merging and diffs compare. Where it was
+    filed (section, issue) is known for revisions that recorded it; an older revision's issue
+    is left out, so a merge treats it as unknown rather than guessing."""
     if revision is None:
         return {}
-    return {
+    snapshot = {
         "title": revision.title, "subtitle": revision.subtitle, "summary": revision.summary,
         "body": revision.body, "source": revision.source,
         "tags": "，".join(sorted(revision.tags)), "credits": _credit_lines(revision.credits),
+        "lead_image": _id(revision.lead_image_id),
     }
+    if revision.section_id is not None:
+        snapshot["section"] = _id(revision.section_id)
+        snapshot["issue"] = _id(revision.issue_id)
+    else:
+        section = Section.objects.filter(publication__sections__articles=revision.article_id,
+                                         name=revision.section_name).first()
+        if section is not None:
+            snapshot["section"] = _id(section)
+    return snapshot
 
 
-def snapshot_from_form(form: ArticleForm) -> dict:
+def snapshot_from_article(article: Article) -> dict:
+    """The article as saved now: its latest revision's words, and where it is filed now (the
+    board files articles without writing a revision)."""
+    snapshot = snapshot_from_revision(article.revisions.filter(number=article.version).first())
+    snapshot.update(section=_id(article.section_id), issue=_id(article.issue_id),
+                    lead_image=_id(article.lead_image_id))
+    return snapshot
+
+
+def snapshot_from_form(form: ArticleForm, *, lead_image) -> dict:
     data = form.cleaned_data
     return {
         "title": data["title"].strip(), "subtitle": data["subtitle"].strip(),
         "summary": data["summary"].strip(), "body": data["body"],
         "source": data["source"].strip(), "tags": "，".join(sorted(data["tags"])),
-        "credits": _credit_lines(data["credits"]),
+        "credits": _credit_lines(data["credits"]), "section": _id(data["section"]),
+        "issue": _id(data["issue"]), "lead_image": _id(lead_image),
     }
 
 
+def snapshot_for_display(snapshot: dict) -> dict:
+    """The same snapshot with section, issue and lead image named instead of numbered."""
+    shown = dict(snapshot)
+    models = {"section": Section, "issue": Issue, "lead_image": Asset}
+    for key, model in models.items():
+        value = snapshot.get(key)
+        if value:
+            found = model.objects.filter(pk=value).first()
+            shown[key] = str(found) if found is not None else value
+    return shown
+
+
 SNAPSHOT_LABELS = {
-    "title": _("标题"), "subtitle": _("副标题"), "credits": _("作者"), "source": _("来源"),
-    "tags": _("标签"), "summary": _("摘要"), "body": _("正文"),
+    "title": _("标题"), "subtitle": _("副标题"), "section": _("栏目"), "issue": _("期刊"),
+    "credits": _("作者"), "source": _("来源"), "tags": _("标签"), "summary": _("摘要"),
+    "lead_image": _("题图"), "body": _("正文"),
 }
+
+
+class PublicationSettingsForm(forms.ModelForm):
+    """What the printed issue says about the publication: running header, masthead (版权页)."""
+
+    class Meta:
+        model = Publication
+        fields = ["publisher", "editorial_office", "editor_in_chief", "address", "postcode",
+                  "phone", "email", "printer", "issn", "internal_permit", "distribution",
+                  "masthead_note", "running_header", "page_size"]
+        widgets = {"masthead_note": forms.Textarea(attrs={"rows": 3})}
+
+
+class SectionSettingsForm(forms.Form):
+    """One section's print layout; the prefix carries the section's id."""
+
+    layout = forms.ChoiceField(label=_("版式"), choices=SectionLayout.choices)
+    new_page_per_article = forms.BooleanField(label=_("每篇另起一页"), required=False)

@@ -15,7 +15,7 @@ from editorial.models import ArticleState, ReviewAssignment, Transition
 
 
 def _absolute(path: str) -> str:
-    base = getattr(settings, "BULLETIN_SITE_URL", "").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     return f"{base}{path}"
 
 

@@ -103,6 +103,7 @@ rules.add_rule(
     rules.is_authenticated & can_see_comment_article & (is_editor | is_comment_author),
 )
 rules.add_rule("editorial.upload_image", rules.is_authenticated & is_editor)
+rules.add_rule("editorial.change_publication", rules.is_authenticated & is_editor)
 # Also as Django permissions, so templates can ask {% if perms.editorial.create_article %}.
 rules.add_perm("editorial.create_article", rules.is_authenticated & is_editor)
 
@@ -154,6 +155,10 @@ def user_can_comment_article(user, article: Article) -> bool:
 
 def user_can_resolve_comment(user, comment: Comment) -> bool:
     return rules.test_rule("editorial.resolve_comment", user, comment)
+
+
+def user_can_change_publication(user) -> bool:
+    return rules.test_rule("editorial.change_publication", user)
 
 
 def user_can_upload_image(user) -> bool:

@@ -5,7 +5,7 @@ reach someone who may not see them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from editorial.models import (
     EditingPresence,
     Issue,
     IssueStatus,
+    Publication,
     ReviewAssignment,
     Revision,
     Section,
@@ -77,6 +78,7 @@ class Dashboard:
     to_review: list[ReviewAssignment]
     changes_requested: list[Article]
     issues: list[Issue]
+    publications: list[Publication] = field(default_factory=list)  # editors: settings links
 
 
 def dashboard_for(user) -> Dashboard:
@@ -95,13 +97,14 @@ def dashboard_for(user) -> Dashboard:
         Article.objects.filter(created_by=user, state=ArticleState.CHANGES_REQUESTED)
         .select_related("section").order_by("-updated_at")
     )
-    issues = []
+    issues, publications = [], []
     if is_editor(user):
         issues = list(
             Issue.objects.exclude(status=IssueStatus.PUBLISHED)
             .select_related("publication").order_by("copy_deadline", "number")
         )
-    return Dashboard(my_drafts, to_review, changes, issues)
+        publications = list(Publication.objects.only("name", "slug"))
+    return Dashboard(my_drafts, to_review, changes, issues, publications)
 
 
 def article_timeline(article: Article) -> list[dict]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 from django.utils.text import slugify
-from pypinyin import Style, lazy_pinyin
 
 MAX_WORDS = 8
 
 
 def slug_from_text(text: str, *, max_length: int = 80) -> str:
     """``塑造数字贸易发展新优势`` → ``su-zao-shu-zi-mao-yi-fa-zhan``; Latin words kept as they are."""
+    # Imported here: pypinyin's dictionaries take a quarter of a second to load, which every
+    # command and worker start-up paid whether or not it made a slug.
+    from pypinyin import Style, lazy_pinyin
+
     words = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     slug = slugify(" ".join(words))
     parts = [p for p in slug.split("-") if p][:MAX_WORDS]

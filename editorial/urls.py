@@ -28,4 +28,6 @@ urlpatterns = [
     path("articles/<int:pk>/revisions/<int:number>/restore/", views.revision_restore,
          name="revision_restore"),
     path("images/upload/", views.image_upload, name="image_upload"),
+    path("publications/<slug:slug>/settings/", views.publication_settings,
+         name="publication_settings"),
 ]

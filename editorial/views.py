@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,11 +25,16 @@ from editorial.forms import (
     DecisionForm,
     DocxImportForm,
     ImageUploadForm,
+    PublicationSettingsForm,
+    SectionSettingsForm,
     SubmitForm,
+    posted_integer,
+    snapshot_for_display,
+    snapshot_from_article,
     snapshot_from_form,
     snapshot_from_revision,
 )
-from editorial.models import Article, Comment
+from editorial.models import Article, Comment, Publication
 
 
 def workspace_view(view):
@@ -63,7 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @workspace_view
 def article_list(request: HttpRequest) -> HttpResponse:
-    form = ArticleFilterForm(request.GET or None)
+    form = ArticleFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ArticleFilters(
         state=data.get("state") or "", q=data.get("q") or "", tag=data.get("tag") or "",
@@ -80,16 +85,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
                   {"form": form, "page": page, "query": query.urlencode()})
 
 
-def _save_article(request: HttpRequest, form: ArticleForm, article: Article | None):
-    lead_image = article.lead_image if article else None
-    if form.cleaned_data.get("remove_lead_image"):
-        lead_image = None
+def _lead_image(request: HttpRequest, form: ArticleForm):
+    """The lead image the form asks for: an upload, none ("remove"), or the one it showed."""
     if getattr(form, "lead_image_data", None):
-        lead_image = services.asset_store(
+        return services.asset_store(
             data=form.lead_image_data, original_name=form.cleaned_data["lead_image_upload"].name,
             user=request.user,
         )
-    content = form.content(lead_image=lead_image)
+    if form.cleaned_data.get("remove_lead_image"):
+        return None
+    return form.cleaned_data.get("lead_image")
+
+
+def _save_article(request: HttpRequest, form: ArticleForm, article: Article | None):
+    form.chosen_lead_image = _lead_image(request, form)
+    content = form.content(lead_image=form.chosen_lead_image)
     if article is None:
         return services.article_create(user=request.user, content=content)
     return services.article_update(user=request.user, article_id=article.pk,
@@ -140,15 +150,19 @@ def _conflict(request: HttpRequest, form: ArticleForm, conflict: services.EditCo
     current version, so saving it is a normal, non-conflicting save."""
     current = conflict.article
     base = current.revisions.filter(number=conflict.base_version).first()
-    theirs = snapshot_from_revision(current.revisions.filter(number=current.version).first())
-    mine = snapshot_from_form(form)
+    theirs = snapshot_from_article(current)
+    mine = snapshot_from_form(form, lead_image=form.chosen_lead_image)
     merge = three_way_merge(base=snapshot_from_revision(base), mine=mine, theirs=theirs)
-    initial = ArticleForm.initial_for(current) | merge.values | {"base_version": current.version}
+    values = {k: (v or None) if k in {"section", "issue", "lead_image"} else v
+              for k, v in merge.values.items()}
+    initial = ArticleForm.initial_for(current) | values | {"base_version": current.version}
     merge_form = ArticleForm(initial=initial)
     context = {
         "article": current, "form": merge_form, "mine": mine, "theirs": theirs,
         "conflicts": [SNAPSHOT_LABELS[k] for k in merge.conflicts],
-        "diff": versions_diff(theirs, mine, SNAPSHOT_LABELS),
+        "taken": [SNAPSHOT_LABELS[k] for k in merge.taken],
+        "diff": versions_diff(snapshot_for_display(theirs), snapshot_for_display(mine),
+                              SNAPSHOT_LABELS),
         "latest": current.revisions.select_related("created_by").first(),
     }
     return render(request, "editorial/conflict.html", context, status=409)
@@ -158,7 +172,11 @@ def _conflict(request: HttpRequest, form: ArticleForm, conflict: services.EditCo
 @workspace_view
 def article_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     article = _article(request, pk)
-    base_version = int(request.POST.get("base_version") or 0)
+    try:
+        base_version = posted_integer(request.POST.get("base_version"), field="base_version",
+                                      minimum=0)
+    except BadRequest as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     draft = services.autosave_store(user=request.user, article_id=article.pk,
                                     base_version=base_version, data=request.POST.dict())
     return JsonResponse({"saved_at": draft.saved_at.isoformat(),
@@ -333,8 +351,8 @@ def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
         b, a = numbers[0], numbers[1]
     old = get_object_or_404(article.revisions, number=a)
     new = get_object_or_404(article.revisions, number=b)
-    diff = versions_diff(snapshot_from_revision(old), snapshot_from_revision(new),
-                         SNAPSHOT_LABELS)
+    diff = versions_diff(snapshot_for_display(snapshot_from_revision(old)),
+                         snapshot_for_display(snapshot_from_revision(new)), SNAPSHOT_LABELS)
     return render(request, "editorial/revision_compare.html", {
         "article": article, "old": old, "new": new, "diff": diff,
         "revisions": selectors.article_revisions(article),
@@ -345,9 +363,11 @@ def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     article = _article(request, pk)
+    base_version = posted_integer(request.POST.get("base_version"), field="base_version",
+                                  minimum=0)
     try:
         services.revision_restore(user=request.user, article_id=article.pk, number=number,
-                                  base_version=int(request.POST.get("base_version") or -1))
+                                  base_version=base_version)
     except services.EditConflict:
         messages.error(request, _("文章在你打开后已被他人修改，请刷新后再恢复。"))
         return redirect("editorial:revision_detail", article.pk, number)
@@ -395,3 +415,34 @@ def image_upload(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": " ".join(errors)}, status=400)
     return render(request, "editorial/image_upload.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def publication_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """刊物设置: what the printed issue says about the publication, and each section's layout."""
+    if not perms.user_can_change_publication(request.user):
+        raise PermissionDenied(_("只有编辑可以修改刊物设置。"))
+    publication = get_object_or_404(Publication, slug=slug)
+    sections = list(publication.sections.all())
+    data = request.POST if request.method == "POST" else None
+    form = PublicationSettingsForm(data, instance=publication)
+    section_forms = [(section, SectionSettingsForm(data, prefix=f"section-{section.pk}", initial={
+        "layout": section.layout, "new_page_per_article": section.new_page_per_article}))
+        for section in sections]
+    if data is not None and form.is_valid() and all(f.is_valid() for _s, f in section_forms):
+        try:
+            services.publication_update_settings(
+                publication=publication,
+                data={name: form.cleaned_data[name] for name in form.Meta.fields},
+                section_layouts={s.pk: (f.cleaned_data["layout"],
+                                        f.cleaned_data["new_page_per_article"])
+                                 for s, f in section_forms})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("刊物设置已保存，下次排版生效。"))
+            return redirect("editorial:publication_settings", slug=publication.slug)
+    return render(request, "editorial/publication_settings.html", {
+        "publication": publication, "form": form, "section_forms": section_forms,
+    }, status=400 if data is not None else 200)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from publishing.permissions import user_is_editor
-from publishing.selectors import issues_overdue
+from publishing.library.permissions import user_is_editor
+from publishing.releases.selectors import issues_overdue
 
 
 def production_alerts(request: HttpRequest) -> dict:

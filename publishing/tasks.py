@@ -1,41 +1,17 @@
-"""Background tasks (django-tasks). Each is a thin wrapper: the work and its rules live in the
-services, so `publish_due` from cron and a worker do exactly the same thing."""
+"""Background tasks (django-tasks), under the path queued tasks and the worker know them by.
 
-from __future__ import annotations
+Each task is a thin wrapper defined beside the services it calls and enqueues (a task there and
+its service here would import each other): the work and its rules live in the services, so
+`publish_due` from cron and a worker do exactly the same thing. Tasks queued before the split
+name this module; they still resolve through these imports.
+"""
 
-from django_tasks import task
+from publishing.proofs.services import render_proof_task
+from publishing.releases.services import (
+    after_publish_task,
+    publish_failed_mail_task,
+    publish_issue_task,
+)
 
-from editorial.models import Issue
-from publishing.models import Proof
-
-
-@task()
-def publish_issue_task(issue_id: int, token: str) -> str:
-    from publishing.services import issue_publish
-
-    issue = Issue.objects.filter(pk=issue_id).first()
-    if issue is None:
-        return "gone"
-    return issue_publish(issue=issue, token=token).reason
-
-
-@task()
-def render_proof_task(proof_id: int) -> int:
-    from publishing.services import proof_render
-
-    proof = Proof.objects.select_related("issue__publication").get(pk=proof_id)
-    return proof_render(proof=proof).page_count
-
-
-@task()
-def after_publish_task(issue_id: int) -> None:
-    from publishing.services import issue_after_publish
-
-    issue_after_publish(issue=Issue.objects.get(pk=issue_id))
-
-
-@task()
-def publish_failed_mail_task(issue_id: int, message: str) -> int:
-    from publishing.services import issue_publish_failed_mail
-
-    return issue_publish_failed_mail(issue=Issue.objects.get(pk=issue_id), message=message)
+__all__ = ["after_publish_task", "publish_failed_mail_task", "publish_issue_task",
+           "render_proof_task"]

@@ -3,7 +3,11 @@
 from pathlib import Path
 
 import environ
+from django.templatetags.static import static
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+_static_lazy = lazy(static, str)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,6 +34,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_tasks",
     "django_tasks_db",
+    "bulletin.apps.BulletinConfig",
     "editorial.apps.EditorialConfig",
     "publishing.apps.PublishingConfig",
 ]
@@ -135,8 +140,11 @@ BULLETIN_PUBLISH_CLAIM_TIMEOUT = env.int("BULLETIN_PUBLISH_CLAIM_TIMEOUT", defau
 # How long after its release time an unpublished scheduled issue counts as overdue.
 BULLETIN_PUBLISH_GRACE_SECONDS = env.int("BULLETIN_PUBLISH_GRACE_SECONDS", default=120)
 
-# The site's public address, for links in e-mails (invitations, announcements).
-BULLETIN_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The site's public address: every link in an e-mail (invitations, password resets, review
+# requests, announcements) is built from it, never from a request's Host header. A deploy check
+# (bulletin.E003) refuses a loopback address outside DEBUG.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+BULLETIN_SITE_URL = SITE_URL  # the name used before SITE_URL; kept for code that still reads it
 
 # Sessions are read on every member's page view: from the cache first, the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -152,6 +160,36 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client address behind reverse proxies (docs/deploy.md), through django-axes' own
+# django-ipware settings. TRUSTED_PROXY_COUNT is how many proxies stand in front of the web
+# process; each appends the address it saw to X-Forwarded-For, so the client is the entry
+# that many places from the right, and anything further left (written by the client) is
+# ignored. 0 (here): no proxy, the socket's address.
+
+
+def axes_client_address_settings(trusted_proxies: int) -> dict:
+    if trusted_proxies <= 0:
+        return {"AXES_IPWARE_PROXY_COUNT": None,
+                "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",)}
+    # ipware counts the proxies listed inside the header: the nearest one is not.
+    return {"AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1,
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")}
+
+
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Not strict: a client that writes its own addresses in front of the proxies' must not make
+# the whole header count as invalid (which would key its failures on the proxy's address).
+IPWARE_STRICT = False
+globals().update(axes_client_address_settings(TRUSTED_PROXY_COUNT))
+
+# The article editor's own extension: Enter and the arrow keys leave a figure's caption
+# (static/editorial/figure_keys.js). Our sanitiser (editorial.richtext) decides what HTML is
+# kept, so the extension adds nothing to the editor's own allowlist.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [{
+    "js": [_static_lazy("editorial/figure_keys.js")],
+    "extensions": {"FigureKeys": lambda config, shared: None},
+}]
 
 # Review reminders: a review due within this many days gets a reminder.
 BULLETIN_REVIEW_REMINDER_DAYS = env.int("BULLETIN_REVIEW_REMINDER_DAYS", default=2)
@@ -167,13 +205,30 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bulletin@localhost")
+# Outside DEBUG, the console and file backends (which write reset and invitation links into
+# logs) are refused by a deploy check (bulletin.E002) unless this says so on purpose.
+BULLETIN_EMAIL_LOG_BACKEND_ALLOWED = env.bool("EMAIL_LOG_BACKEND_ALLOWED", default=False)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No secret link (password reset, invitation) in any log: see bulletin/log_filters.py.
+    "filters": {"redact_secret_links": {"()": "bulletin.log_filters.RedactSecretLinks"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter",
+                          "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secret_links"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                          "filters": ["redact_secret_links"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "fontTools": {"level": "ERROR"},
+        # Request lines of the development server, and paths of failed requests.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False,
+                          "filters": ["redact_secret_links"]},
+        "django.request": {"filters": ["redact_secret_links"]},
     },
 }

@@ -1,7 +1,7 @@
 """Production: everything secret or site-specific must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import axes_client_address_settings, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -13,6 +13,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# docs/deploy.md puts one TLS-terminating proxy in front.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+globals().update(axes_client_address_settings(TRUSTED_PROXY_COUNT))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -79,9 +79,11 @@ function setUp(currentEditor) {
       img.src = result.url;
       img.alt = caption;
       figure.appendChild(img);
-      const figcaption = document.createElement("figcaption");
-      figcaption.textContent = caption;
-      figure.appendChild(figcaption);
+      if (caption) {  // no empty caption for the next words to fall into
+        const figcaption = document.createElement("figcaption");
+        figcaption.textContent = caption;
+        figure.appendChild(figcaption);
+      }
       const editor = currentEditor();
       if (editor) {
         editor.chain().focus().insertContent(figure.outerHTML).run();

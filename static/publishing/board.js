@@ -24,7 +24,7 @@
         body: JSON.stringify(layout)
       }).then(function (r) { return r.json().then(function (d) { return [r.ok, d]; }); })
         .then(function (res) {
-          if (res[0]) { statusEl.textContent = "顺序已保存。"; }
+          if (res[0]) { statusEl.textContent = ["顺序已保存。"].concat(res[1].moved || []).join(" "); }
           else { statusEl.textContent = "保存失败：" + res[1].error; window.location.reload(); }
         })
         .catch(function () { statusEl.textContent = "保存失败，请刷新页面。"; });

@@ -8,18 +8,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "kT7#qv2$wL9!xZ4@pN6^rB8&mC1*hJ3(dF5)gS0-yU2+eA7=iO4~tW9",
     "ALLOWED_HOSTS": "bulletin.example.org",
-    "DATABASE_URL": "postgres://bulletin:secret@db:5432/bulletin",
+    # A database that answers: `manage.py check` now connects (bulletin.E001 otherwise).
+    "DATABASE_URL": "sqlite:////tmp/bulletin-settings-check.sqlite3",
+    "SITE_URL": "https://bulletin.example.org",
+    "EMAIL_URL": "smtp+tls://mailer:pw@mail.example.org:587",
 }
 
 
 def run_python(code: str, settings_module: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_URL",
+        "SITE_URL", "EMAIL_LOG_BACKEND_ALLOWED", "TRUSTED_PROXY_COUNT",
     }}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean,
@@ -80,6 +86,46 @@ def test_production_settings_pass_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return run_python(
+        "from django.core.management import execute_from_command_line;"
+        "execute_from_command_line(['manage.py', 'check', '--deploy'])",
+        "bulletin.settings.production", env,
+    )
+
+
+@pytest.mark.parametrize("email_url", ["consolemail://", "filemail:///tmp/bulletin-mail"])
+def test_production_refuses_an_email_backend_that_writes_links_into_logs(email_url):
+    result = _check_deploy(PRODUCTION_ENV | {"EMAIL_URL": email_url})
+    assert result.returncode != 0
+    assert "bulletin.E002" in result.stderr
+
+    on_purpose = _check_deploy(PRODUCTION_ENV | {"EMAIL_URL": email_url,
+                                                 "EMAIL_LOG_BACKEND_ALLOWED": "true"})
+    assert on_purpose.returncode == 0, on_purpose.stderr
+
+
+@pytest.mark.parametrize("site_url", ["http://127.0.0.1:8000", "http://localhost", "not a url"])
+def test_production_refuses_e_mail_links_that_would_not_reach_the_site(site_url):
+    result = _check_deploy(PRODUCTION_ENV | {"SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "bulletin.E003" in result.stderr
+
+
+def test_production_trusts_one_proxy_hop_for_the_client_address_unless_told_otherwise():
+    code = ("import django; django.setup(); from django.conf import settings as s;"
+            "print(s.AXES_IPWARE_PROXY_COUNT, s.AXES_IPWARE_META_PRECEDENCE_ORDER[0])")
+    # ipware counts the proxies listed inside X-Forwarded-For: one proxy in front lists none.
+    assert run_python(code, "bulletin.settings.production", PRODUCTION_ENV).stdout.split() == [
+        "0", "HTTP_X_FORWARDED_FOR"]
+    two = run_python(code, "bulletin.settings.production",
+                     PRODUCTION_ENV | {"TRUSTED_PROXY_COUNT": "2"})
+    assert two.stdout.split()[0] == "1"
+    none = run_python(code, "bulletin.settings.production",
+                      PRODUCTION_ENV | {"TRUSTED_PROXY_COUNT": "0"})
+    assert none.stdout.split() == ["None", "REMOTE_ADDR"]
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -337,7 +337,7 @@ def test_failure_after_files_are_written_removes_them_and_rolls_back(bundle, mon
     def explode(**kwargs):
         raise IntegrityError("simulated failure at the end of the import")
 
-    monkeypatch.setattr("editorial.bundles.issue_set_article_order", explode)
+    monkeypatch.setattr("editorial.bundles.importing.issue_set_article_order", explode)
     with pytest.raises(IntegrityError):
         bundle_import(directory=bundle)
     assert media_files() == []

@@ -189,6 +189,11 @@ def build_print_issue(*, slug: str = "print-test", page_size: str = PageSize.A4,
 
 # --------------------------------------------------------------------------- reading PDFs
 
+def readable(text: str) -> str:
+    """Text as a reader sees it: bound units (no-break space, word joiners) read as plain."""
+    return text.replace("\u00a0", " ").replace("\u2060", "")
+
+
 def squash(text: str) -> str:
     """Text without any whitespace: line breaks and justification gaps don't matter."""
     return re.sub(r"\s+", "", text)

@@ -88,30 +88,35 @@ def test_same_content_gives_the_same_bytes(small_issue):
     assert issue_pdf_bytes(small_issue) == issue_pdf_bytes(small_issue)
 
 
-def test_print_shop_variant_has_a_3mm_bleed_crop_marks_and_a_cover_running_into_the_bleed(
-        small_issue, tmp_path):
+def test_print_shop_variant_has_bleed_slug_and_crop_marks_outside_the_bleed(small_issue, tmp_path):
+    """TrimBox = the page, BleedBox 3 mm beyond it, MediaBox 10 mm further (the slug); the
+    cover's red runs into the bleed and stops there; crop marks sit in the slug only."""
     pdf = issue_pdf_bytes(small_issue, print_mode=True)
     reader = PdfReader(io.BytesIO(pdf))
     for page in reader.pages:
-        trim, media = page.trimbox, page.mediabox
+        trim, media, bleed = page.trimbox, page.mediabox, page.bleedbox
         assert float(trim.width) == pytest.approx(210 * MM, abs=0.1)
-        assert float(trim.left) - float(media.left) == pytest.approx(3 * MM, abs=0.05)
-        assert float(media.top) - float(trim.top) == pytest.approx(3 * MM, abs=0.05)
-        assert float(page.bleedbox.width) == pytest.approx(216 * MM, abs=0.1)
+        assert float(trim.left) - float(bleed.left) == pytest.approx(3 * MM, abs=0.05)
+        assert float(bleed.top) - float(trim.top) == pytest.approx(3 * MM, abs=0.05)
+        assert float(trim.left) - float(media.left) == pytest.approx(13 * MM, abs=0.05)
+        assert float(media.top) - float(trim.top) == pytest.approx(13 * MM, abs=0.05)
     path = tmp_path / "print.pdf"
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "254", "-f", "1", "-l", "2", str(path),
                     str(tmp_path / "page")], check=True)  # 10 pixels per millimetre
     cover = Image.open(tmp_path / "page-1.png").convert("RGB")
-    red, cream = (143, 27, 30), (247, 243, 234)
-    near = lambda a, b: all(abs(x - y) < 12 for x, y in zip(a, b, strict=True))  # noqa: E731
-    assert near(cover.getpixel((40, 100)), red)  # left bleed beside the band
-    assert near(cover.getpixel((1000, 5)), red)  # top bleed
-    assert near(cover.getpixel((1000, cover.height - 5)), cream)  # bottom bleed
-    # Crop marks: short black lines in the bleed at the trim line, off the page's corner.
+    trim = 130  # the trim edge, 13 mm into the image
+    red, cream, white = (143, 27, 30), (247, 243, 234), (255, 255, 255)
+    near = lambda a, b: all(abs(x - y) < 25 for x, y in zip(a, b, strict=True))  # noqa: E731
+    assert near(cover.getpixel((trim - 15, 400)), red)  # left bleed beside the band
+    assert near(cover.getpixel((1200, trim - 15)), red)  # top bleed
+    assert near(cover.getpixel((trim - 45, 400)), white)  # the slug: no artwork
+    assert near(cover.getpixel((1200, cover.height - trim + 15)), cream)  # bottom bleed
+    # Crop marks on the trim lines, from 4 to 9 mm outside the trim: in the slug, not the bleed.
     inner = Image.open(tmp_path / "page-2.png").convert("L")
-    assert inner.getpixel((5, 30)) < 100 and inner.getpixel((30, 5)) < 100
-    assert inner.getpixel((5, 5)) > 200
+    assert inner.getpixel((trim - 60, trim)) < 128 and inner.getpixel((trim, trim - 60)) < 128
+    assert inner.getpixel((trim - 20, trim)) > 200 and inner.getpixel((trim, trim - 20)) > 200
+    assert inner.getpixel((trim - 60, trim - 60)) > 200
 
 
 def test_screen_variant_has_no_bleed(small_issue):

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.models import IssueStatus
-from publishing import services
 from publishing.models import Edition, EventKind, IssueEvent, Proof, ProofStatus, Release
+from publishing.releases import editions as release_editions
+from publishing.releases import services as release_services
 from publishing.selectors import issue_edition_root
 from publishing.services import (
     edition_correct,
@@ -142,7 +143,7 @@ def test_error_after_files_are_written_but_before_commit_leaves_nothing_behind(m
     def broken(**kwargs):
         raise IntegrityError("simulated failure inside the publishing transaction")
 
-    monkeypatch.setattr(services, "issue_set_status", broken)
+    monkeypatch.setattr(release_services, "issue_set_status", broken)
     with pytest.raises(IntegrityError):
         issue_publish(issue=issue, token=token)
     assert not Edition.objects.exists()
@@ -161,7 +162,7 @@ def test_a_failed_correction_leaves_the_published_edition_byte_for_byte(monkeypa
     def broken(*args, **kwargs):
         raise IntegrityError("simulated failure while recording the new edition")
 
-    monkeypatch.setattr(services.Edition.objects, "create", broken)
+    monkeypatch.setattr(Edition.objects, "create", broken)
     with pytest.raises(IntegrityError):
         edition_correct(issue=issue, erratum="第 3 页数据更正", actor=editor)
     assert tree_hashes(issue_edition_root(issue)) == before
@@ -198,7 +199,7 @@ def test_proof_with_the_same_content_is_what_ships(django_capture_on_commit_call
     assert proof.status == ProofStatus.READY and proof.page_count >= 3
     assert len(list((proof.pdf_path.parent / "pages").glob("page-*.png"))) == proof.page_count
     outcome = issue_publish(issue=issue, token=make_due(issue, editor))
-    assert outcome.edition.pdf_sha256 == services._sha256(proof.pdf_path)
+    assert outcome.edition.pdf_sha256 == release_editions._sha256(proof.pdf_path)
     assert outcome.edition.content_hash == proof.content_hash
     assert "沿用已审校样" in IssueEvent.objects.get(issue=issue, kind=EventKind.PUBLISHED).message
 
@@ -256,7 +257,6 @@ def test_two_publish_runs_at_once_publish_render_and_announce_once(monkeypatch):
 
     from django.db import connection
 
-    from publishing import services as publishing_services
     from publishing.services import member_add
 
     issue, editor = ready_issue(), make_editor()
@@ -264,14 +264,14 @@ def test_two_publish_runs_at_once_publish_render_and_announce_once(monkeypatch):
         member_add(name=f"会员{n}", email=f"m{n}@example.cn", send_invitation=False)
     token = make_due(issue, editor)
     renders = []
-    real_render = publishing_services.issue_render
+    real_render = release_editions.issue_render
 
     def counting_render(**kwargs):
         renders.append(kwargs)
         time.sleep(0.5)  # widen the window in which the second run arrives
         return real_render(**kwargs)
 
-    monkeypatch.setattr(publishing_services, "issue_render", counting_render)
+    monkeypatch.setattr(release_editions, "issue_render", counting_render)
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -305,7 +305,6 @@ def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revi
     from django.contrib.auth.models import Group
 
     from editorial import services as editorial_services
-    from publishing import services as publishing_services
     from tests.factories import UserFactory
 
     issue, editor = ready_issue(), make_editor()
@@ -321,7 +320,7 @@ def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revi
     article.refresh_from_db()
     editorial_services.issue_add_article(issue=issue, article=article)
     token = make_due(issue, editor)
-    real_render = publishing_services.issue_render
+    real_render = release_editions.issue_render
 
     def edit_then_render(**kwargs):
         current = type(article).objects.get(pk=article.pk)
@@ -333,7 +332,7 @@ def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revi
         )
         return real_render(**kwargs)
 
-    monkeypatch.setattr(publishing_services, "issue_render", edit_then_render)
+    monkeypatch.setattr(release_editions, "issue_render", edit_then_render)
     edition = issue_publish(issue=issue, token=token).edition
     text = subprocess.run(["pdftotext", str(edition.pdf_path), "-"], capture_output=True,
                           text=True, check=True).stdout

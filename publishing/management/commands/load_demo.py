@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from editorial.bundles import BundleError, bundle_import
+from publishing.library.services import issue_set_access
 from publishing.models import AccessLevel
-from publishing.services import issue_after_publish, issue_publish_now, issue_set_access
+from publishing.releases.services import issue_after_publish, issue_publish_now
 
 
 class Command(BaseCommand):
@@ -17,8 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory")
-        parser.add_argument("--site-url", default="http://127.0.0.1:8000",
-                            help="address the site runs at, for the links printed at the end")
+        parser.add_argument("--site-url", default=None,
+                            help="address the site runs at, for the links printed at the end "
+                                 "(default: the SITE_URL setting)")
 
     def handle(self, *args, directory: str, site_url: str, **options) -> None:
         try:
@@ -46,7 +49,7 @@ class Command(BaseCommand):
             issue_after_publish(issue=issue)
             self.stdout.write(f"Published edition {outcome.edition.version}: "
                               f"{outcome.edition.page_count} pages.")
-        base = site_url.rstrip("/")
+        base = (site_url or settings.SITE_URL).rstrip("/")
         kwargs = {"publication_slug": issue.publication.slug, "number": issue.number}
         self.stdout.write(self.style.SUCCESS(f"Site:         {base}{reverse('publishing:home')}"))
         self.stdout.write(self.style.SUCCESS(f"Issue:        {base}{issue.get_absolute_url()}"))

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from publishing.services import issue_publish_due
+from publishing.releases.services import issue_publish_due
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from editorial.models import Issue
-from publishing.services import issue_after_publish, issue_publish_now
+from publishing.releases.services import issue_after_publish, issue_publish_now
 
 
 class Command(BaseCommand):

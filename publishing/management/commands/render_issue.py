@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from editorial.models import Issue
 from publishing.rendering import RenderError
-from publishing.services import issue_render
+from publishing.rendering.services import issue_render
 
 
 class Command(BaseCommand):

@@ -32,3 +32,38 @@ def test_demo_users_get_their_roles_and_the_documented_password(settings, capsys
     assert user_can_create_article(users["editor"])
     assert user_can_use_workspace(users["reviewer"]) and not user_can_create_article(users["reviewer"])
     assert not user_can_use_workspace(users["member"])
+
+
+def test_the_demo_member_is_an_active_member_listed_on_the_members_page(settings, client):
+    from django.urls import reverse
+
+    from publishing.permissions import user_is_member
+    from tests.editorial import factories_workspace as wf
+
+    settings.DEBUG = True
+    call_command("create_demo_users")
+    call_command("create_demo_users")
+    member = get_user_model().objects.get(username="member")
+    assert user_is_member(member)
+    client.force_login(wf.editor("secretary"))
+    page = client.get(reverse("publishing:members")).content.decode()
+    assert "member@example.org" in page
+
+
+def test_an_account_without_membership_gets_one_from_the_members_page(client):
+    """What the members page said about the old demo member: "e-mail already exists"."""
+    from django.urls import reverse
+
+    from publishing.permissions import user_is_member
+    from tests.editorial import factories_workspace as wf
+
+    account = wf.member("member", email="member@example.org")
+    client.force_login(wf.editor("secretary"))
+    response = client.post(reverse("publishing:members"), {
+        "name": "协会会员", "email": "Member@example.org", "organisation": "", "expires_on": ""})
+    assert response.status_code == 302
+    assert user_is_member(account)
+    assert "member@example.org" in client.get(reverse("publishing:members")).content.decode()
+    again = client.post(reverse("publishing:members"), {
+        "name": "协会会员", "email": "member@example.org", "organisation": "", "expires_on": ""})
+    assert "已存在" in again.content.decode()

@@ -135,3 +135,17 @@ def test_approval_records_the_revision_the_reviewer_read(editor_user, reviewer_u
     assert article.state == ArticleState.APPROVED
     assert (article.approved_revision.number, article.approved_revision.body) == (
         2, "<p>送审版本</p>")
+
+
+def test_revision_pages_of_an_imported_article_name_nobody_and_answer_200(editor_user, client_for):
+    """A bundle import writes revisions without an author; their pages used to answer 500."""
+    article = wf.draft_article(by=editor_user, body="<p>导入稿</p>")
+    article.revisions.update(created_by=None, note="期刊包导入")
+    article.transitions.update(by=None)
+    client = client_for(editor_user)
+    for url in (reverse("editorial:revision_list", args=[article.pk]),
+                reverse("editorial:revision_detail", args=[article.pk, 1])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "无记录" in response.content.decode()
+    assert client.get(reverse("editorial:article_detail", args=[article.pk])).status_code == 200

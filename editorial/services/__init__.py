@@ -1,0 +1,56 @@
+"""Writes to editorial content. Views, commands and other apps change content only through here.
+
+One module per sub-domain (as Zulip's ``zerver/actions/``): ``articles`` (content, revisions,
+autosave), ``workflow`` (the state table and submit/withdraw/reopen), ``reviews``, ``comments``,
+``issues`` (assembly, front matter, status), ``publications`` (masthead and section layout
+settings), ``assets`` (stored images) and ``docx`` (Word import). The names below are the
+package's public API, importable as before the split (``from editorial.services import
+article_create``); patch the defining module in tests.
+"""
+
+from editorial.services.articles import (
+    ArticleContent,
+    CreditLine,
+    EditConflict,
+    article_create,
+    article_record_import,
+    article_slug_for,
+    article_update,
+    autosave_store,
+    presence_touch,
+    revision_restore,
+)
+from editorial.services.assets import asset_store, remove_files
+from editorial.services.comments import comment_add, comment_set_resolved
+from editorial.services.docx import ImportRefused, article_import_docx
+from editorial.services.issues import (
+    AssemblyError,
+    issue_add_article,
+    issue_arrange,
+    issue_create,
+    issue_remove_article,
+    issue_set_article_order,
+    issue_set_status,
+    issue_touch,
+    issue_update,
+)
+from editorial.services.publications import publication_update_settings
+from editorial.services.reviews import article_approve, article_request_changes, send_review_reminders
+from editorial.services.workflow import (
+    WORKFLOW,
+    WorkflowRefused,
+    article_reopen,
+    article_submit,
+    article_withdraw,
+)
+
+__all__ = [
+    "WORKFLOW", "ArticleContent", "AssemblyError", "CreditLine", "EditConflict", "ImportRefused",
+    "WorkflowRefused", "article_approve", "article_create", "article_import_docx",
+    "article_record_import", "article_reopen", "article_request_changes", "article_slug_for",
+    "article_submit", "article_update", "article_withdraw", "asset_store", "autosave_store",
+    "comment_add", "comment_set_resolved", "issue_add_article", "issue_arrange", "issue_create",
+    "issue_remove_article", "issue_set_article_order", "issue_set_status", "issue_touch",
+    "issue_update", "presence_touch", "publication_update_settings", "remove_files",
+    "revision_restore", "send_review_reminders",
+]

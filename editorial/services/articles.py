@@ -1,0 +1,233 @@
+"""Writing articles: content, revisions (with optimistic locking), restore, autosave, presence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from editorial.models import (
+    Article,
+    ArticleContributor,
+    ArticleState,
+    Asset,
+    AutosavedDraft,
+    Contributor,
+    EditingPresence,
+    Issue,
+    Revision,
+    Section,
+)
+from editorial.permissions import (
+    user_can_create_article,
+    user_can_edit_article,
+)
+from editorial.richtext import sanitize_html
+from editorial.services.workflow import _locked, _move, _refuse
+from editorial.slugs import slug_from_text, unique_slug
+
+
+class EditConflict(Exception):
+    """The article changed since the editor loaded it; nothing was saved."""
+
+    def __init__(self, *, article: Article, base_version: int) -> None:
+        super().__init__(f"article {article.pk} is at version {article.version}, "
+                         f"the edit started from {base_version}")
+        self.article = article
+        self.base_version = base_version
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    name: str
+    affiliation: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    """Everything an editor can change in the article form, already validated by the form."""
+
+    title: str
+    section: Section
+    subtitle: str = ""
+    summary: str = ""
+    body: str = ""
+    source: str = ""
+    issue: Issue | None = None
+    tags: tuple[str, ...] = ()
+    credits: tuple[CreditLine, ...] = ()
+    lead_image: Asset | None = None
+
+
+def article_slug_for(title: str, *, preferred: str = "", exclude_pk: int | None = None) -> str:
+    """A unique slug: the preferred one if given (bundle file name), else pinyin of the title."""
+    base = preferred or slug_from_text(title)
+    queryset = Article.objects.all()
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return unique_slug(base, exists=lambda s: queryset.filter(slug=s).exists())
+
+
+def _write_revision(*, article: Article, user, note: str = "") -> Revision:
+    credits = [
+        {"name": c.contributor.name, "affiliation": c.contributor.affiliation, "note": c.note}
+        for c in article.credits.select_related("contributor").order_by("position")
+    ]
+    return Revision.objects.create(
+        article=article, number=article.version, title=article.title,
+        subtitle=article.subtitle, summary=article.summary, body=article.body,
+        source=article.source, section_name=article.section.name, section=article.section,
+        issue=article.issue, tags=sorted(article.tags.names()), credits=credits,
+        lead_image=article.lead_image, note=note, created_by=user,
+    )
+
+
+def article_record_import(*, article: Article, user=None) -> Revision | None:
+    """After a bundle import changed ``article``: a new revision when the content differs from
+    the latest one (re-importing the same bundle adds nothing), approved when the article is."""
+    latest = article.revisions.order_by("-number").first()
+    credits = [
+        {"name": c.contributor.name, "affiliation": c.contributor.affiliation, "note": c.note}
+        for c in article.credits.select_related("contributor").order_by("position")
+    ]
+    if latest is not None and [
+        latest.title, latest.subtitle, latest.summary, latest.body, latest.source,
+        latest.section_name, sorted(latest.tags), latest.credits, latest.lead_image_id,
+    ] == [
+        article.title, article.subtitle, article.summary, article.body, article.source,
+        article.section.name, sorted(article.tags.names()), credits, article.lead_image_id,
+    ]:
+        revision = latest
+    else:
+        article.version = (latest.number if latest else article.version) + 1
+        Article.objects.filter(pk=article.pk).update(version=article.version)
+        revision = _write_revision(article=article, user=user, note=gettext("期刊包导入"))
+    if article.state == ArticleState.APPROVED and article.approved_revision_id != revision.pk:
+        article.approved_revision = revision
+        Article.objects.filter(pk=article.pk).update(approved_revision=revision)
+    return revision
+
+
+def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
+    article.title = content.title.strip()
+    article.subtitle = content.subtitle.strip()
+    article.summary = content.summary.strip()
+    article.body = sanitize_html(content.body)
+    article.source = content.source.strip()
+    article.section = content.section
+    article.lead_image = content.lead_image
+    if content.issue != article.issue or (content.issue and article.pk is None):
+        article.issue = content.issue
+        if content.issue is not None:
+            last = content.issue.articles.exclude(pk=article.pk).aggregate(m=Max("position"))
+            article.position = (last["m"] + 1) if last["m"] is not None else 0
+    article.updated_by = user
+    article.version += 1
+    if article.pk is None:
+        article.created_by = user
+        article.slug = article_slug_for(article.title)
+    article.full_clean(exclude=["slug", "position", "version"])
+    article.save()
+    article.tags.set(list(content.tags), clear=True)
+    article.credits.all().delete()
+    for position, line in enumerate(content.credits):
+        contributor, _created = Contributor.objects.get_or_create(
+            name=line.name.strip()[:100], affiliation=line.affiliation.strip()[:300]
+        )
+        ArticleContributor.objects.get_or_create(
+            article=article, contributor=contributor,
+            defaults={"position": position, "note": line.note.strip()[:300]},
+        )
+
+
+@transaction.atomic
+def article_create(*, user, content: ArticleContent) -> Article:
+    """A new draft with its first revision."""
+    if not user_can_create_article(user):
+        _refuse(_("只有编辑可以新建文章。"))
+    article = Article(state=ArticleState.DRAFT)
+    _apply_content(article=article, content=content, user=user)
+    _write_revision(article=article, user=user, note=gettext("新建"))
+    return article
+
+
+def _refiled_since(article: Article, content: ArticleContent) -> bool:
+    """The planning board files articles (section, issue) without a new revision: a save
+    that still carries the filing of its base revision would undo that silently. True when
+    the board moved the article since its latest revision and the save does not follow."""
+    latest = article.revisions.filter(number=article.version).first()
+    if latest is None or latest.section_id is None:  # an older revision: filing unknown
+        return False
+    moved = (latest.section_id, latest.issue_id) != (article.section_id, article.issue_id)
+    wanted = (content.section.pk, content.issue.pk if content.issue else None)
+    return moved and wanted == (latest.section_id, latest.issue_id)
+
+
+@transaction.atomic
+def article_update(*, user, article_id: int, base_version: int, content: ArticleContent,
+                   note: str = "") -> Article:
+    """Save an edit as a new revision, unless someone saved since ``base_version`` (then
+    :class:`EditConflict`, nothing written). Editing an approved article or one sent back
+    returns it to draft: it needs (re-)approval."""
+    article = _locked(article_id)
+    if not user_can_edit_article(user, article):
+        _refuse(_("你不能修改这篇文章（状态：%(state)s）。") % {"state": article.get_state_display()})
+    if article.version != base_version or _refiled_since(article, content):
+        raise EditConflict(article=article, base_version=base_version)
+    _apply_content(article=article, content=content, user=user)
+    revision = _write_revision(article=article, user=user, note=note)
+    if article.state == ArticleState.APPROVED:
+        _move(article=article, action="edit_approved", user=user, revision=revision,
+              comment=gettext("通过后又作修改，需要重新审稿。"))
+    elif article.state == ArticleState.CHANGES_REQUESTED:
+        _move(article=article, action="revise", user=user, revision=revision,
+              comment=gettext("已按意见修改。"))
+    AutosavedDraft.objects.filter(user=user, article=article).delete()
+    return article
+
+
+@transaction.atomic
+def revision_restore(*, user, article_id: int, number: int, base_version: int) -> Article:
+    """Bring an old revision back as a new one; the history in between stays."""
+    article = _locked(article_id)
+    revision = article.revisions.filter(number=number).first()
+    if revision is None:
+        _refuse(_("没有这个修订版。"))
+    content = ArticleContent(
+        title=revision.title, subtitle=revision.subtitle, summary=revision.summary,
+        body=revision.body, source=revision.source, section=article.section,
+        issue=article.issue, tags=tuple(revision.tags),
+        credits=tuple(CreditLine(**c) for c in revision.credits),
+        lead_image=revision.lead_image,
+    )
+    return article_update(user=user, article_id=article_id, base_version=base_version,
+                          content=content, note=gettext("恢复自第 %(n)d 版") % {"n": number})
+
+
+@transaction.atomic
+def autosave_store(*, user, article_id: int, base_version: int, data: dict) -> AutosavedDraft:
+    """Keep what the editor holds right now, without making a revision or touching the article."""
+    article = Article.objects.get(pk=article_id)
+    if not user_can_edit_article(user, article):
+        _refuse(_("你不能修改这篇文章。"))
+    allowed = {"title", "subtitle", "summary", "body", "source", "tags", "credits"}
+    clean = {k: str(v)[:200_000] for k, v in data.items() if k in allowed}
+    if "body" in clean:
+        clean["body"] = sanitize_html(clean["body"])
+    draft, _created = AutosavedDraft.objects.update_or_create(
+        user=user, article=article, defaults={"base_version": base_version, "data": clean}
+    )
+    return draft
+
+
+@transaction.atomic
+def presence_touch(*, user, article_id: int) -> None:
+    """Note that ``user`` has the article's editor open now."""
+    EditingPresence.objects.update_or_create(
+        user=user, article_id=article_id, defaults={"seen_at": timezone.now()}
+    )

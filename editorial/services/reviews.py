@@ -1,0 +1,104 @@
+"""Reviewers' decisions (approve, request changes) and their reminders."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from editorial.models import (
+    Article,
+    ArticleState,
+    Comment,
+    ReviewAssignment,
+)
+from editorial.permissions import (
+    user_can_approve_article,
+    user_can_request_changes,
+)
+from editorial.services.workflow import _locked, _move, _refuse
+
+
+def _pending_assignment(article: Article, user) -> ReviewAssignment:
+    return ReviewAssignment.objects.select_for_update().get(
+        article=article, reviewer=user, decision=ReviewAssignment.Decision.PENDING
+    )
+
+
+@transaction.atomic
+def article_approve(*, user, article_id: int, comment: str = "") -> Article:
+    """Record the reviewer's approval; when every named reviewer approved, the article is
+    approved and the revision they read is the one that will be published."""
+    article = _locked(article_id)
+    if not user_can_approve_article(user, article):
+        _refuse(_("你不能审批这篇文章：只有被指派的审稿人可以，且不能审批自己的文章。"))
+    assignment = _pending_assignment(article, user)
+    assignment.decision = ReviewAssignment.Decision.APPROVED
+    assignment.decided_at = timezone.now()
+    assignment.save(update_fields=["decision", "decided_at"])
+    if comment.strip():
+        Comment.objects.create(article=article, author=user, body=comment.strip())
+    still_pending = ReviewAssignment.objects.filter(
+        article=article, decision=ReviewAssignment.Decision.PENDING
+    ).exists()
+    if not still_pending:
+        revision = article.revisions.get(number=article.version)
+        article.approved_revision = revision
+        Article.objects.filter(pk=article.pk).update(approved_revision=revision)
+        _move(article=article, action="approve", user=user, comment=comment.strip(),
+              revision=revision)
+    return article
+
+
+@transaction.atomic
+def article_request_changes(*, user, article_id: int, comment: str) -> Article:
+    """Send the article back to its editor with a required explanation."""
+    article = _locked(article_id)
+    if not user_can_request_changes(user, article):
+        _refuse(_("你不能对这篇文章提出修改意见：只有被指派的审稿人可以。"))
+    if not comment.strip():
+        _refuse(_("要求修改时必须写明意见。"))
+    assignment = _pending_assignment(article, user)
+    assignment.decision = ReviewAssignment.Decision.CHANGES_REQUESTED
+    assignment.decided_at = timezone.now()
+    assignment.save(update_fields=["decision", "decided_at"])
+    ReviewAssignment.objects.filter(
+        article=article, decision=ReviewAssignment.Decision.PENDING
+    ).update(decision=ReviewAssignment.Decision.CANCELLED, decided_at=timezone.now())
+    Comment.objects.create(article=article, author=user, body=comment.strip())
+    revision = article.revisions.filter(number=article.version).first()
+    _move(article=article, action="request_changes", user=user, comment=comment.strip(),
+          revision=revision)
+    return article
+
+
+def send_review_reminders(*, today: date | None = None) -> int:
+    """Remind each reviewer of a pending review due soon or overdue, at most once a day.
+    Returns the number of reminders sent."""
+    from editorial import notifications
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.BULLETIN_REVIEW_REMINDER_DAYS)
+    due = (
+        ReviewAssignment.objects.filter(
+            decision=ReviewAssignment.Decision.PENDING,
+            article__state=ArticleState.IN_REVIEW,
+            due_date__lte=horizon,
+        )
+        .exclude(reminded_on=today)
+        .select_related("article", "reviewer")
+    )
+    sent = 0
+    for assignment in due:
+        with transaction.atomic():
+            locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+            if locked.reminded_on == today:
+                continue
+            locked.reminded_on = today
+            locked.save(update_fields=["reminded_on"])
+            notifications.notify_reminder(assignment, today=today)
+        sent += 1
+    return sent

@@ -1,0 +1,1 @@
+"""The issue planning board: assembling an issue's contents under /editorial/issues/."""

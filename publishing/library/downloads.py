@@ -1,0 +1,141 @@
+"""Serving an edition file: streamed, with validators (ETag, Last-Modified) and byte ranges,
+so a member on a slow line can resume a large PDF and a browser can revalidate cheaply.
+
+Conditional requests follow RFC 9110 §13.2.2: If-Match, then If-Unmodified-Since (412), then
+If-None-Match with weak comparison (``W/"…"`` and ``*`` match: 304), then If-Modified-Since;
+If-Range compares strongly, and a Range that fails it gets the whole file. Headers of any
+size or shape get an answer (200, 206, 304, 412 or 416), never an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
+CHUNK = 64 * 1024
+# More digits than any file size has: such a position is simply "beyond the end" (Python
+# refuses to convert integers of more than 4,300 digits, and nothing needs more than 18).
+_MAX_DIGITS = 18
+
+
+class _RangeFile:
+    """A file object that yields only ``length`` bytes from ``start``."""
+
+    def __init__(self, path: Path, start: int, length: int) -> None:
+        self.handle = path.open("rb")
+        self.handle.seek(start)
+        self.remaining = length
+
+    def read(self, size: int = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        size = self.remaining if size < 0 else min(size, self.remaining)
+        data = self.handle.read(size)
+        self.remaining -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _etag(stat: os.stat_result) -> str:
+    return quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
+
+
+def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
+    """(start, end) inclusive; None when the header should be ignored; False if unsatisfiable."""
+    match = _RANGE_RE.match(header.strip())
+    if not match:
+        return None  # multi-range or malformed: RFC 9110 lets us send the whole file
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = _position(last, size)
+        if suffix == 0:
+            return False
+        return max(size - suffix, 0), size - 1
+    start = _position(first, size)
+    end = min(_position(last, size), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return False
+    return start, end
+
+
+def _position(digits: str, size: int) -> int:
+    """A byte position from the header, capped just past the end of the file."""
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:
+        return size
+    return min(int(digits), size)
+
+
+def _if_range_passes(if_range: str, etag: str, last_modified: float) -> bool:
+    """If-Range: a strong ETag match (a weak validator never matches), or exactly the date."""
+    if_range = if_range.strip()
+    if if_range.startswith(('"', "W/")):
+        return not if_range.startswith("W/") and if_range == etag
+    date = parse_http_date_safe(if_range)
+    return date is not None and date == int(last_modified)
+
+
+def _unsatisfiable(size: int) -> HttpResponse:
+    response = HttpResponse(render_to_string("416.html"), status=416)
+    response["Content-Range"] = f"bytes */{size}"
+    return response
+
+
+def file_response(request: HttpRequest, path: Path, *, filename: str | None,
+                  content_type: str, private: bool) -> HttpResponse:
+    """Stream ``path``, as an attachment named ``filename`` if given (RFC 6266 ``filename*``
+    for non-ASCII names) or inline, answering conditional and Range requests."""
+    stat = path.stat()
+    etag = _etag(stat)
+    last_modified = http_date(stat.st_mtime)
+    cache_control = "private, max-age=0, must-revalidate" if private else "public, max-age=3600"
+
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(stat.st_mtime))
+    if conditional is not None:  # 304 Not Modified or 412 Precondition Failed
+        conditional["ETag"] = etag
+        conditional["Cache-Control"] = cache_control
+        return conditional
+
+    wanted = None
+    range_header = request.headers.get("Range")
+    if_range = request.headers.get("If-Range")
+    if range_header and request.method in {"GET", "HEAD"} and (
+        not if_range or _if_range_passes(if_range, etag, stat.st_mtime)
+    ):
+        wanted = _parse_range(range_header, stat.st_size)
+        if wanted is False:
+            return _unsatisfiable(stat.st_size)
+
+    if wanted:
+        start, end = wanted
+        response = FileResponse(
+            _RangeFile(path, start, end - start + 1), as_attachment=bool(filename),
+            filename=filename or "",
+            content_type=content_type, status=206,
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{stat.st_size}"
+        response["Content-Length"] = str(end - start + 1)
+    else:
+        response = FileResponse(
+            path.open("rb"), as_attachment=bool(filename), filename=filename or "",
+            content_type=content_type,
+        )
+        response["Content-Length"] = str(stat.st_size)
+    response.block_size = CHUNK
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

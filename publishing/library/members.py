@@ -1,0 +1,337 @@
+"""Members of the library: adding them one by one or from a CSV file (all rows or none), and
+their set-password invitations.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from editorial.permissions import MEMBER_GROUP
+from publishing.models import (
+    Membership,
+)
+
+MAX_CSV_ROWS = 20_000
+MAIL_BATCH = 200
+
+# Accepted CSV headers, Chinese or English, → field.
+CSV_HEADERS = {
+    "姓名": "name", "name": "name",
+    "邮箱": "email", "电子邮箱": "email", "email": "email", "e-mail": "email",
+    "单位": "organisation", "organisation": "organisation", "organization": "organisation",
+    "到期日": "expires_on", "会籍到期日": "expires_on", "expires_on": "expires_on",
+    "expires": "expires_on",
+}
+
+
+@dataclass
+class MemberRow:
+    line: int
+    name: str
+    email: str
+    organisation: str = ""
+    expires_on: dt.date | None = None
+
+
+class MemberImportError(Exception):
+    """The CSV can't be imported; ``problems`` says which row and what, nothing was saved."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class MemberImportResult:
+    created: list[Membership] = field(default_factory=list)
+
+
+def _member_group() -> Group:
+    group, _created = Group.objects.get_or_create(name=MEMBER_GROUP)
+    return group
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    # Chinese names are written family name first, as one string: keep them whole.
+    return name, ""
+
+
+def _parse_date(value: str) -> dt.date:
+    value = value.strip().replace("/", "-").replace(".", "-")
+    return dt.date.fromisoformat(value)
+
+
+# Column limits of what a member row becomes: the login name (auth_user.username) is the
+# e-mail address, so an address must fit it as well as the e-mail column.
+MAX_NAME = 150
+MAX_LOGIN = 150
+MAX_EMAIL = 254
+MAX_ORGANISATION = 200
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value quoted back in a message: printable characters only, and not too long."""
+    text = "".join(c if c.isprintable() else "�" for c in value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" for c in value)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """Addresses and login names already in use (lower case): a new member may use neither."""
+
+    emails: set[str]
+    logins: set[str]
+
+
+def _taken() -> Taken:
+    rows = get_user_model().objects.values_list("email", "username")
+    return Taken(emails={e.lower() for e, _u in rows if e}, logins={u.lower() for _e, u in rows})
+
+
+def _validate_member(*, name: str, email: str, organisation: str = "", taken: Taken, where: str,
+                     problems: list[str]) -> str:
+    """The row's e-mail, normalised; every problem found is appended to ``problems``."""
+    fields = {_("姓名"): name, _("邮箱"): email, _("单位"): organisation}
+    dirty = [label for label, value in fields.items() if _has_control_characters(value)]
+    if dirty:
+        problems.append(_("%(where)s：%(fields)s中含有控制字符（如 NUL），请删除后再导入")
+                        % {"where": where, "fields": "、".join(dirty)})
+        return ""
+    email = email.strip().lower()
+    if not name.strip():
+        problems.append(_("%(where)s：缺少姓名") % {"where": where})
+    elif len(name.strip()) > MAX_NAME:
+        problems.append(_("%(where)s：姓名超过 %(max)s 个字") % {"where": where, "max": MAX_NAME})
+    if len(organisation.strip()) > MAX_ORGANISATION:
+        problems.append(_("%(where)s：单位超过 %(max)s 个字")
+                        % {"where": where, "max": MAX_ORGANISATION})
+    if not email:
+        problems.append(_("%(where)s：缺少邮箱") % {"where": where})
+        return email
+    if len(email) > MAX_EMAIL:
+        problems.append(_("%(where)s：邮箱有 %(length)s 个字符，超过了 %(max)s 个字符的上限")
+                        % {"where": where, "length": len(email), "max": MAX_EMAIL})
+        return email
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(_("%(where)s：邮箱“%(email)s”格式不正确")
+                        % {"where": where, "email": _shown(email)})
+        return email
+    if len(email) > MAX_LOGIN:
+        problems.append(_("%(where)s：邮箱有 %(length)s 个字符，会员用邮箱登录，登录名最多 %(max)s 个字符")
+                        % {"where": where, "length": len(email), "max": MAX_LOGIN})
+    elif email in taken.emails:
+        problems.append(_("%(where)s：邮箱“%(email)s”已存在") % {"where": where, "email": email})
+    elif email in taken.logins:
+        problems.append(_("%(where)s：邮箱“%(email)s”已被另一个账号用作登录名")
+                        % {"where": where, "email": email})
+    return email
+
+
+def _create_members(rows: list[MemberRow], *, added_by) -> list[Membership]:
+    User = get_user_model()
+    users = [
+        User(username=row.email, email=row.email, first_name=_split_name(row.name)[0],
+             last_name="", is_active=True)
+        for row in rows
+    ]
+    for user in users:
+        user.set_unusable_password()
+    User.objects.bulk_create(users, batch_size=500)
+    # bulk_create sets primary keys on PostgreSQL and SQLite >= 3.35; fetch to be sure.
+    by_email = {u.email: u for u in User.objects.filter(email__in=[r.email for r in rows])}
+    group = _member_group()
+    group.user_set.through.objects.bulk_create(
+        [group.user_set.through(user_id=by_email[r.email].pk, group_id=group.pk) for r in rows],
+        batch_size=500,
+    )
+    memberships = [
+        Membership(user=by_email[r.email], organisation=r.organisation.strip(),
+                   expires_on=r.expires_on, created_by=added_by)
+        for r in rows
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=500)
+    return list(Membership.objects.filter(user__in=by_email.values()).select_related("user"))
+
+
+@transaction.atomic
+def member_add(*, name: str, email: str, organisation: str = "",
+               expires_on: dt.date | None = None, added_by=None,
+               send_invitation: bool = True) -> Membership:
+    """Add one member; raises ``MemberImportError`` with the reasons when the data is bad.
+
+    An e-mail that belongs to an account without a membership (an editor, a reviewer, an
+    account created in the admin) gives that account its membership instead of refusing."""
+    account = (get_user_model().objects.filter(email__iexact=email.strip(), membership=None)
+               .order_by("pk").first())
+    if account is not None:
+        return _membership_grant(user=account, name=name, organisation=organisation,
+                                 expires_on=expires_on, added_by=added_by,
+                                 send_invitation=send_invitation)
+    problems: list[str] = []
+    email = _validate_member(name=name, email=email, organisation=organisation, taken=_taken(),
+                             where=_("会员"), problems=problems)
+    if problems:
+        raise MemberImportError(problems)
+    row = MemberRow(line=0, name=name.strip(), email=email, organisation=organisation.strip(),
+                    expires_on=expires_on)
+    membership = _create_members([row], added_by=added_by)[0]
+    if send_invitation:
+        ids = [membership.pk]
+        transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
+    return membership
+
+
+def _membership_grant(*, user, name: str, organisation: str, expires_on: dt.date | None,
+                      added_by, send_invitation: bool) -> Membership:
+    problems: list[str] = []
+    _validate_member(name=name or user.get_username(), email=user.email,
+                     organisation=organisation, taken=Taken(emails=set(), logins=set()),
+                     where=_("会员"), problems=problems)
+    if problems:
+        raise MemberImportError(problems)
+    user.groups.add(_member_group())
+    membership = Membership.objects.create(user=user, organisation=organisation.strip(),
+                                           expires_on=expires_on, created_by=added_by)
+    # Someone who already has a password needs no set-password invitation.
+    if send_invitation and not user.has_usable_password():
+        ids = [membership.pk]
+        transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
+    return membership
+
+
+def _read_csv(data: bytes) -> list[dict[str, str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MemberImportError([
+            _("文件不是 UTF-8 编码（第 %(byte)s 字节无法识别）。"
+              "请在 Excel 中“另存为 → CSV UTF-8”后重新上传。") % {"byte": exc.start + 1}
+        ]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise MemberImportError([_("CSV 格式错误：%(error)s") % {"error": exc}]) from exc
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise MemberImportError([_("文件是空的。")])
+    header = [CSV_HEADERS.get(cell.strip().lower()) for cell in rows[0]]
+    missing = {"name", "email"} - set(header)
+    if missing:
+        raise MemberImportError([
+            _("第 1 行：表头需要包含“姓名”和“邮箱”两列（可选“单位”“到期日”），当前表头为：%(header)s")
+            % {"header": "，".join(rows[0])}
+        ])
+    if len(rows) - 1 > MAX_CSV_ROWS:
+        raise MemberImportError([
+            _("一次最多导入 %(max)s 行，本文件有 %(count)s 行。")
+            % {"max": MAX_CSV_ROWS, "count": len(rows) - 1}
+        ])
+    records = []
+    for cells in rows[1:]:
+        records.append({key: (cells[i].strip() if i < len(cells) else "")
+                        for i, key in enumerate(header) if key})
+    return records
+
+
+@transaction.atomic
+def members_import_csv(*, data: bytes, added_by=None,
+                       send_invitations: bool = True) -> MemberImportResult:
+    """Create every member in the CSV or none: a bad row stops the whole file, with a report
+    of every bad row (line numbers as a spreadsheet shows them)."""
+    records = _read_csv(data)
+    taken = _taken()
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    rows: list[MemberRow] = []
+    for index, record in enumerate(records, start=2):
+        where = _("第 %(line)s 行") % {"line": index}
+        email = _validate_member(name=record.get("name", ""), email=record.get("email", ""),
+                                 organisation=record.get("organisation", ""), taken=taken,
+                                 where=where, problems=problems)
+        if email and email in seen:
+            problems.append(_("%(where)s：邮箱“%(email)s”与第 %(first)s 行重复")
+                            % {"where": where, "email": email, "first": seen[email]})
+        seen.setdefault(email, index)
+        expires_on = None
+        if record.get("expires_on"):
+            try:
+                expires_on = _parse_date(record["expires_on"])
+            except ValueError:
+                problems.append(_("%(where)s：到期日“%(value)s”应写成 2026-12-31")
+                                % {"where": where, "value": _shown(record["expires_on"])})
+        rows.append(MemberRow(index, record.get("name", "").strip(), email,
+                              record.get("organisation", ""), expires_on))
+    if problems:
+        raise MemberImportError(problems)
+    created = _create_members(rows, added_by=added_by)
+    if send_invitations:
+        ids = [m.pk for m in created]
+        transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
+    return MemberImportResult(created=created)
+
+
+def _invitation(membership: Membership, connection) -> EmailMultiAlternatives:
+    user = membership.user
+    path = reverse("password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    })
+    context = {
+        "membership": membership,
+        "name": str(membership),
+        "link": settings.SITE_URL.rstrip("/") + path,
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override("zh-hans"):
+        subject = render_to_string("publishing/email/invitation_subject.txt", context).strip()
+        body = render_to_string("publishing/email/invitation.txt", context)
+    return EmailMultiAlternatives(subject, body, to=[user.email], connection=connection)
+
+
+def members_send_invitations(*, membership_ids: list[int]) -> int:
+    """Send set-password invitations in batches over one connection; marks who was invited."""
+    sent = 0
+    memberships = Membership.objects.filter(pk__in=membership_ids, invited_at__isnull=True)
+    with get_connection() as connection:
+        batch: list[Membership] = []
+        for membership in memberships.select_related("user").iterator(chunk_size=MAIL_BATCH):
+            batch.append(membership)
+            if len(batch) == MAIL_BATCH:
+                sent += _send_batch(batch, connection)
+                batch = []
+        if batch:
+            sent += _send_batch(batch, connection)
+    return sent
+
+
+def _send_batch(batch: list[Membership], connection) -> int:
+    messages = [_invitation(m, connection) for m in batch]
+    count = connection.send_messages(messages) or 0
+    Membership.objects.filter(pk__in=[m.pk for m in batch]).update(invited_at=timezone.now())
+    return count

@@ -1,0 +1,257 @@
+"""Reads for the members' library: only published issues ever leave through here, and edition
+files only from inside their folders.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.html import escape
+
+from editorial.models import (
+    Issue,
+    IssueStatus,
+)
+from publishing.library import permissions
+from publishing.models import (
+    AccessLevel,
+    Download,
+    Edition,
+    Membership,
+    SearchEntry,
+)
+from publishing.rendering.selectors import issue_articles_for_print
+
+
+def issue_list_published() -> QuerySet[Issue]:
+    return (
+        Issue.objects.filter(status=IssueStatus.PUBLISHED)
+        .select_related("publication", "cover_image")
+        .order_by("-cover_date", "-number")
+    )
+
+
+# --------------------------------------------------------------------------- members' library
+
+
+@dataclass
+class SearchHit:
+    entry: SearchEntry
+    title_html: str
+    snippet_html: str
+
+
+def issue_archive_by_year() -> list[tuple[int | None, list[Issue]]]:
+    """Published issues, newest first, grouped by the year of their cover date."""
+    groups: dict[int | None, list[Issue]] = {}
+    for issue in issue_list_published():
+        groups.setdefault(issue.cover_date.year if issue.cover_date else None, []).append(issue)
+    return list(groups.items())
+
+
+def issue_with_contents(*, publication_slug: str, number: int) -> Issue | None:
+    """Any issue (published or not — the view checks), with what its page shows."""
+    # (publication, number) is unique: no ordering, so no join for the default ordering.
+    return (
+        Issue.objects.select_related("publication", "cover_image", "access")
+        .filter(publication__slug=publication_slug, number=number)
+        .order_by()
+        .first()
+    )
+
+
+def _highlight(text: str, terms: list[str], *, width: int | None = None) -> str:
+    """Escape ``text`` and wrap each term in <mark>; with ``width``, cut a window around the
+    first hit so a result shows why it matched."""
+    if width is not None and text:
+        lowered = text.lower()
+        hits = [lowered.find(t.lower()) for t in terms if lowered.find(t.lower()) >= 0]
+        start = max(min(hits) - width // 3, 0) if hits else 0
+        window = text[start:start + width]
+        text = ("…" if start else "") + window + ("…" if start + width < len(text) else "")
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)),
+                         re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def search_terms(query: str) -> list[str]:
+    return [t for t in re.split(r"\s+", query.strip()) if t][:8]
+
+
+def article_search(*, query: str, readable_issue_ids: Iterable[int], limit: int = 50) -> list[SearchHit]:
+    """Articles of the given issues containing every term (title, authors, tags or body).
+
+    Substring matching works for one- and two-character Chinese words, which trigram
+    similarity alone would miss; on PostgreSQL the trigram GIN indexes serve the LIKE scans.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return []
+    queryset = SearchEntry.objects.filter(issue_id__in=list(readable_issue_ids))
+    for term in terms:
+        queryset = queryset.filter(
+            Q(title__icontains=term) | Q(authors__icontains=term) | Q(tags__icontains=term)
+            | Q(body_text__icontains=term)
+        )
+    first = terms[0]
+    queryset = queryset.annotate(
+        in_title=Case(When(title__icontains=first, then=Value(1)), default=Value(0),
+                      output_field=IntegerField()),
+    ).select_related("issue__publication", "article").order_by(
+        "-in_title", "-issue__cover_date", "-issue__number", "article__position"
+    )
+    return [
+        SearchHit(entry, _highlight(entry.title, terms), _highlight(entry.body_text, terms, width=120))
+        for entry in queryset[:limit]
+    ]
+
+
+def issue_download_counts(issue: Issue) -> dict[str, int]:
+    downloads = Download.objects.filter(issue=issue)
+    return {
+        "total": downloads.count(),
+        "members": downloads.exclude(user=None).values("user").distinct().count(),
+    }
+
+
+def issue_pdf_filename(issue: Issue, edition: Edition | None = None) -> str:
+    """``《大连数字贸易》第9期.pdf`` (``…第9期-第2版.pdf`` for a correction): what a member sees
+    in their downloads folder."""
+    suffix = f"-第{edition.version}版" if edition and edition.version > 1 else ""
+    return f"《{issue.publication.name}》第{issue.number}期{suffix}.pdf"
+
+
+def issue_edition_for_download(issue: Issue, version: int | None) -> Edition | None:
+    """The current edition, or an earlier (superseded) one by its version number."""
+    editions = issue.editions.all()
+    edition = (editions.filter(version=version).first() if version is not None
+               else editions.filter(superseded_at__isnull=True).first())
+    if edition is None or not edition.pdf_path.is_file():
+        return None
+    return edition
+
+
+class _Once:
+    """A value computed on first use (templates call callables): a page whose cached fragment
+    is still valid never runs the queries behind it."""
+
+    def __init__(self, compute: Callable[[], object]) -> None:
+        self.compute = compute
+        self.done = False
+        self.value: object = None
+
+    def __call__(self) -> object:
+        if not self.done:
+            self.value, self.done = self.compute(), True
+        return self.value
+
+
+def issue_page_context(*, issue: Issue, user) -> dict:
+    """Everything the issue page shows. The contents are cached by the template under the
+    issue's ``updated_at`` (stamped by every change to what it prints), the reader's access and
+    language, so a cached page costs one query and the query count never grows with articles.
+    """
+    can_read = permissions.user_can_read_issue(user, issue)
+    is_editor = permissions.user_is_editor(user)
+    context = {
+        "issue": issue,
+        "articles": _Once(lambda: issue_articles_for_print(issue)),
+        "can_read": can_read,
+        "expired_on": None if can_read else permissions.user_membership_expired_on(user),
+        "has_pdf": _Once(lambda: issue_published_pdf(issue) is not None),
+        "has_html": _Once(lambda: issue_edition_html_file(issue, "index.html") is not None),
+        "editions": _Once(lambda: list(issue.editions.order_by("-version"))),
+        "is_editor": is_editor,
+    }
+    if is_editor:
+        context["access"] = permissions.issue_access(issue)
+        context["access_levels"] = AccessLevel.choices
+        context["downloads"] = issue_download_counts(issue)
+    return context
+
+
+def article_page_context(*, issue: Issue, slug: str, user) -> dict | None:
+    articles = issue_articles_for_print(issue)
+    index = next((i for i, a in enumerate(articles) if a.slug == slug), None)
+    if index is None:
+        return None
+    can_read = permissions.user_can_read_issue(user, issue)
+    return {
+        "issue": issue,
+        "article": articles[index],
+        "previous": articles[index - 1] if index else None,
+        "next": articles[index + 1] if index + 1 < len(articles) else None,
+        "can_read": can_read,
+        "expired_on": None if can_read else permissions.user_membership_expired_on(user),
+    }
+
+
+def article_search_for(*, user, query: str) -> list[SearchHit]:
+    """Search only what this user may read: members-only issues stay out of anonymous results."""
+    readable = [i.pk for i in issue_list_published().select_related("access")
+                if permissions.user_can_read_issue(user, i)]
+    return article_search(query=query, readable_issue_ids=readable)
+
+
+def member_list_context() -> dict:
+    memberships = Membership.objects.select_related("user").order_by("-created_at")
+    return {"memberships": memberships[:200], "member_count": memberships.count()}
+
+
+# --------------------------------------------------------------------------- production
+
+
+def issue_edition_root(issue: Issue) -> Path:
+    """Folder holding every version, proof and thumbnail of ``issue``."""
+    return Path(settings.EDITIONS_ROOT) / issue.publication.slug / str(issue.number)
+
+
+def issue_current_edition(issue: Issue) -> Edition | None:
+    return issue.editions.filter(superseded_at__isnull=True).order_by("-version").first()
+
+
+def issue_published_pdf(issue: Issue) -> Path | None:
+    """The PDF members get: the current edition's, if the issue has been published."""
+    edition = issue_current_edition(issue)
+    if edition is None or not edition.pdf_path.is_file():
+        return None
+    return edition.pdf_path
+
+
+def issue_edition_html_file(issue: Issue, relative_path: str) -> Path | None:
+    """A file of the current edition's HTML folder by its path there, or None.
+
+    Only plain paths inside the folder: no ``..``, no hidden names, nothing a symlink leads
+    out to.
+    """
+    edition = issue_current_edition(issue)
+    if edition is None:
+        return None
+    parts = (relative_path or "index.html").split("/")
+    if any(part in {"", ".", ".."} or part.startswith(".") or "\\" in part or "\x00" in part
+           for part in parts):
+        return None
+    root = edition.html_path.resolve()
+    path = root.joinpath(*parts).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def edition_file_content_type(path: Path) -> str:
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return content_type + "; charset=utf-8" if content_type.startswith("text/") else content_type

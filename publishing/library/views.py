@@ -1,0 +1,185 @@
+"""Public pages: the archive, issue and article pages, PDFs, covers, search; and the members list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from editorial.models import Asset, Issue
+from publishing.library import members as member_services
+from publishing.library import permissions, selectors, services
+from publishing.library.caching import anonymous_page
+from publishing.library.downloads import file_response
+from publishing.library.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm, form_errors
+from publishing.library.permissions import editor_required
+
+# The HTML edition is our own static HTML: it needs its stylesheet and images, nothing else.
+EDITION_CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; "
+               "form-action 'none'; frame-ancestors 'self'")
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def _viewable_issue(request: HttpRequest, publication_slug: str, number: int) -> Issue:
+    """The issue if this user may see it at all; otherwise 404, never a hint it exists."""
+    issue = selectors.issue_with_contents(publication_slug=publication_slug, number=number)
+    if issue is None or not permissions.user_can_view_issue(request.user, issue):
+        raise Http404
+    return issue
+
+
+def _refuse_reading(request: HttpRequest, issue: Issue) -> HttpResponse:
+    """Anonymous readers go to the login page; signed-in ones are told why they can't read."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = {"issue": issue, "expired_on": permissions.user_membership_expired_on(request.user)}
+    return render(request, "publishing/no_access.html", context, status=403)
+
+
+def issue_archive(request: HttpRequest) -> HttpResponse:
+    return render(request, "publishing/archive.html", {"years": selectors.issue_archive_by_year()})
+
+
+def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+
+    def page(extra: dict) -> HttpResponse:
+        context = selectors.issue_page_context(issue=issue, user=request.user)
+        return render(request, "publishing/issue_detail.html", {**context, **extra})
+
+    return anonymous_page(request, stamp=f"issue:{issue.pk}:{issue.updated_at.timestamp()}",
+                          render=page)
+
+
+def article_detail(request: HttpRequest, publication_slug: str, number: int,
+                   slug: str) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    context = selectors.article_page_context(issue=issue, slug=slug, user=request.user)
+    if context is None:
+        raise Http404
+    return render(request, "publishing/article_detail.html", context)
+
+
+def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
+              version: int | None = None) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    if not permissions.user_can_read_issue(request.user, issue):
+        return _refuse_reading(request, issue)
+    edition = selectors.issue_edition_for_download(issue, version)
+    if edition is None:
+        raise Http404
+    response = file_response(request, edition.pdf_path,
+                             filename=selectors.issue_pdf_filename(issue, edition),
+                             content_type="application/pdf",
+                             private=not permissions.issue_is_public(issue))
+    if response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-"):
+        services.download_record(issue=issue, user=request.user)
+    return response
+
+
+def issue_cover(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    pdf = selectors.issue_published_pdf(issue)
+    thumbnail = pdf and services.issue_cover_thumbnail(issue=issue, pdf_path=pdf)
+    if thumbnail is None:
+        raise Http404
+    return file_response(request, thumbnail, filename=None, content_type="image/png",
+                         private=issue.status != "published")
+
+
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    asset = Asset.objects.filter(file=path).first()
+    if asset is None or not permissions.user_can_view_asset(request.user, asset):
+        raise Http404
+    try:
+        full_path = asset.file.path
+    except NotImplementedError as exc:  # remote storage serves its own URLs
+        raise Http404 from exc
+    return file_response(request, Path(full_path), filename=None,
+                         content_type=IMAGE_TYPES.get(Path(full_path).suffix, "application/octet-stream"),
+                         private=True)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    hits = selectors.article_search_for(user=request.user, query=query) if query else []
+    return render(request, "publishing/search.html", {"form": form, "query": query, "hits": hits})
+
+
+@editor_required
+def members(request: HttpRequest) -> HttpResponse:
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = member_services.member_add(added_by=request.user, **form.cleaned_data)
+        except member_services.MemberImportError as exc:
+            for problem in exc.problems:
+                form.add_error(None, problem)
+        else:
+            if membership.user.has_usable_password():
+                messages.success(request, _("已为现有账号 %(email)s 开通会籍。")
+                                 % {"email": membership.user.email})
+            else:
+                messages.success(request, _("已添加会员并发送邀请邮件。"))
+            return redirect("publishing:members")
+    context = {"form": form, "csv_form": MemberCSVForm(), **selectors.member_list_context()}
+    return render(request, "publishing/members.html", context)
+
+
+@editor_required
+@require_POST
+def members_import(request: HttpRequest) -> HttpResponse:
+    csv_form = MemberCSVForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if csv_form.is_valid():
+        try:
+            result = member_services.members_import_csv(
+                data=csv_form.cleaned_data["file"].read(), added_by=request.user
+            )
+        except member_services.MemberImportError as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("已导入 %(count)s 位会员并发送邀请邮件。")
+                             % {"count": len(result.created)})
+            return redirect("publishing:members")
+    context = {"form": MemberForm(), "csv_form": csv_form, "problems": problems,
+               **selectors.member_list_context()}
+    return render(request, "publishing/members.html", context, status=400)
+
+
+@require_POST
+def issue_access(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    issue = _viewable_issue(request, publication_slug, number)
+    if not permissions.user_is_editor(request.user):
+        raise PermissionDenied
+    form = IssueAccessForm(request.POST)
+    if form.is_valid():
+        services.issue_set_access(issue=issue, level=form.cleaned_data["level"],
+                                          embargo_months=form.cleaned_data["embargo_months"] or 0)
+        messages.success(request, _("访问权限已更新。"))
+    else:
+        messages.error(request, form_errors(form))
+    return redirect(issue.get_absolute_url())
+
+
+def issue_html(request: HttpRequest, publication_slug: str, number: int,
+               path: str = "index.html") -> HttpResponse:
+    """A file of the issue's HTML edition (index, article pages, stylesheet, images)."""
+    issue = _viewable_issue(request, publication_slug, number)
+    if not permissions.user_can_read_issue(request.user, issue):
+        return _refuse_reading(request, issue)
+    file = selectors.issue_edition_html_file(issue, path)
+    if file is None:
+        raise Http404
+    response = file_response(request, file, filename=None,
+                             content_type=selectors.edition_file_content_type(file),
+                             private=not permissions.issue_is_public(issue))
+    response["Content-Security-Policy"] = EDITION_CSP
+    return response

@@ -1,0 +1,59 @@
+"""Article previews: publishing views the editorial workspace links to by URL name.
+
+The HTML preview needs no WeasyPrint; the PDF preview imports it when it renders.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from editorial.models import Article
+
+# A preview is our own HTML with an inline stylesheet: no scripts, no foreign anything.
+PREVIEW_CSP = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; "
+               "form-action 'none'; frame-ancestors 'self'")
+
+
+def _previewable(request: HttpRequest, pk: int) -> Article:
+    """Only those who may see the draft in the workspace may preview it."""
+    from editorial.permissions import user_can_view_article
+
+    article = get_object_or_404(
+        Article.objects.select_related("section__publication", "issue__publication", "lead_image"),
+        pk=pk,
+    )
+    if not user_can_view_article(request.user, article):
+        raise PermissionDenied
+    return article
+
+
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from publishing import rendering
+
+    article = _previewable(request, pk)
+    response = HttpResponse(rendering.article_preview_html(article))
+    response["Content-Security-Policy"] = PREVIEW_CSP
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def article_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from publishing import rendering
+
+    article = _previewable(request, pk)
+    try:
+        pdf = rendering.article_preview_pdf(article)
+    except rendering.MissingGlyphsError as exc:
+        return render(request, "publishing/preview_error.html",
+                      {"article": article, "error": str(exc)}, status=422)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response

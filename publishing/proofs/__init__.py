@@ -1,0 +1,1 @@
+"""Proofs: full-issue PDF proofs with page thumbnails, rendered in the background."""

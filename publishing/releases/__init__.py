@@ -1,0 +1,1 @@
+"""Releases: scheduling, claiming and publishing an issue, and corrections as new editions."""

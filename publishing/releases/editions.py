@@ -1,0 +1,105 @@
+"""The files and records of a release: a verified PDF rendered into a new version folder, the
+Edition row that points at it, and the issue's event log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+
+from editorial.models import Issue
+from publishing.library.selectors import issue_edition_root
+from publishing.models import (
+    Edition,
+    IssueEvent,
+    Proof,
+    ProofStatus,
+)
+from publishing.rendering.services import issue_render
+
+
+class PublishError(Exception):
+    """Publishing could not complete; the message says why in words an editor understands."""
+
+
+def _event(issue: Issue, kind: str, actor=None, message: str = "") -> IssueEvent:
+    return IssueEvent.objects.create(issue=issue, kind=kind, actor=actor, message=message)
+
+
+def _version_dir(issue: Issue, version: int) -> Path:
+    return issue_edition_root(issue) / f"v{version}"
+
+
+def _verify_pdf(path: Path) -> int:
+    """A PDF we will hand to members: it must parse and have pages."""
+    try:
+        reader = PdfReader(str(path))
+        pages = len(reader.pages)
+    except Exception as exc:
+        raise PublishError(_("生成的 PDF 无法读取：%(error)s") % {"error": exc}) from exc
+    if pages < 1:
+        raise PublishError(_("生成的 PDF 没有页面。"))
+    return pages
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _render_staging(issue: Issue, staging: Path, content_hash: str) -> str:
+    """Fill ``staging`` with issue.pdf and html/. Ships the proof's PDF when it was made from
+    exactly this content, so what editors looked at is what members get."""
+    proof = (
+        Proof.objects.filter(issue=issue, status=ProofStatus.READY, content_hash=content_hash)
+        .order_by("-finished_at").first()
+    )
+    if proof is not None and proof.pdf_path.is_file():
+        shutil.copyfile(proof.pdf_path, staging / "issue.pdf")
+        issue_render(issue=issue, pdf_path=None, html_dir=staging / "html")
+        return "proof"
+    issue_render(issue=issue, pdf_path=staging / "issue.pdf", html_dir=staging / "html")
+    return "render"
+
+
+def _render_new_version(issue: Issue, version: int, content_hash: str) -> tuple[Path, int, str]:
+    """Render into staging and rename into the version folder; returns (folder, pages, how)."""
+    root = issue_edition_root(issue)
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    try:
+        source = _render_staging(issue, staging, content_hash)
+        pages = _verify_pdf(staging / "issue.pdf")
+        target = _version_dir(issue, version)
+        if target.exists():  # left by a run that died between rename and commit
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target, pages, source
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(Path(settings.EDITIONS_ROOT)))
+
+
+def _record_edition(*, issue: Issue, version: int, target: Path, pages: int, content_hash: str,
+                    actor, **extra) -> Edition:
+    """The Edition row for files already in their version folder (inside the caller's
+    transaction; on failure the caller removes the folder)."""
+    pdf = target / "issue.pdf"
+    return Edition.objects.create(
+        issue=issue, version=version, directory=_relative(target), pdf_sha256=_sha256(pdf),
+        pdf_size=pdf.stat().st_size, page_count=pages, content_hash=content_hash,
+        published_by=actor, **extra,
+    )

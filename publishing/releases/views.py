@@ -1,0 +1,74 @@
+"""Release actions on the planning board: schedule, unschedule, publish a correction."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from editorial.models import Issue
+from publishing.library.forms import form_errors
+from publishing.library.permissions import editor_required
+from publishing.releases import services
+from publishing.releases.editions import PublishError
+from publishing.releases.forms import CorrectionForm, ScheduleForm
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+@editor_required
+@require_POST
+def board_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.issue_schedule(issue=issue, release_at=form.cleaned_data["release_at"],
+                                            actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("已排期。"))
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    try:
+        services.issue_unschedule(issue=issue, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已取消排期。"))
+    return redirect("publishing:board_issue", pk=pk)
+
+
+@editor_required
+@require_POST
+def board_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    form = CorrectionForm(request.POST)
+    # WeasyPrint is imported only where a render happens: web workers start light.
+    from publishing.rendering import RenderError
+
+    if form.is_valid():
+        try:
+            edition = services.edition_correct(
+                issue=issue, erratum=form.cleaned_data["erratum"], actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        except (PublishError, RenderError) as exc:
+            messages.error(request, _("更正版生成失败：%(error)s") % {"error": exc})
+        else:
+            messages.success(request, _("已发布第 %(v)s 版。") % {"v": edition.version})
+    return redirect("publishing:board_issue", pk=pk)

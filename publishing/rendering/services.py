@@ -1,0 +1,211 @@
+"""Rendering an issue to its files, all or nothing.
+
+A render works on temporary files next to its targets and only moves them into place once the
+PDF has been checked, so a render that fails or runs out of time leaves the previous files
+exactly as they were. WeasyPrint (``publishing.rendering.pdf``) is imported only when a PDF is
+rendered, so the web workers start light.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from editorial.models import Issue
+from publishing.errors import MissingGlyphsError, RenderError
+
+logger = logging.getLogger(__name__)
+
+
+def _rendering():
+    """The WeasyPrint side, imported on first render (web workers never need it)."""
+    from publishing import rendering
+    from publishing.rendering import pdf  # noqa: F401 - WeasyPrint, loaded before a render forks
+
+    return rendering
+
+
+class RenderTimeout(RenderError):
+    """The render took longer than its time limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pdf_path: Path | None
+    html_dir: Path | None
+    pages: int
+    seconds: float
+
+
+def _pdf_page_count(path: Path) -> int:
+    """Parse the PDF with an independent reader (poppler's pdfinfo) and return its pages."""
+    try:
+        info = subprocess.run(
+            ["pdfinfo", str(path)], capture_output=True, text=True, timeout=60, check=False
+        )
+    except FileNotFoundError as exc:
+        raise RenderError("pdfinfo is missing (Debian package poppler-utils)") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError("the rendered PDF could not be checked (pdfinfo timed out)") from exc
+    if info.returncode != 0:
+        raise RenderError(f"the rendered PDF does not parse: {info.stderr.strip()[:300]}")
+    for line in info.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split(":", 1)[1])
+    return 0
+
+
+def _child_render(html: str, sources: list[tuple[str, str]], target: str, connection) -> None:
+    """Runs in the forked child: WeasyPrint only, no database; reports through ``connection``."""
+    try:
+        Path(target).write_bytes(_rendering().pdf_from_html(html, sources=sources))
+        connection.send(("ok", None))
+    except MissingGlyphsError as exc:
+        connection.send(("glyphs", exc.problems))
+    except BaseException as exc:  # whatever it is, the parent reports it
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
+def _render_pdf_file(html: str, sources: list[tuple[str, str]], target: Path,
+                     deadline: float, started: float) -> None:
+    """Write the PDF for ``html`` to ``target`` in a child process stopped at ``deadline``,
+    checking the text against the fonts in this process meanwhile (the machine has two cores).
+
+    A child process can be stopped at any point, also inside Pango's C code, and takes its
+    memory with it when it ends.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
+        logger.warning("no fork() on this platform: rendering without a time limit")
+        _rendering().check_glyphs(sources)
+        target.write_bytes(_rendering().pdf_from_html(html, sources=sources))
+        return
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_child_render, args=(html, sources, str(target), writer), daemon=True
+    )
+    process.start()
+    writer.close()
+    try:
+        _rendering().check_glyphs(sources)
+        if not reader.poll(max(0.0, deadline - time.monotonic())):
+            raise RenderTimeout(
+                f"the render was stopped after {time.monotonic() - started:.1f} s "
+                f"(time limit; settings.BULLETIN_RENDER_TIMEOUT)"
+            )
+        try:
+            status, payload = reader.recv()
+        except EOFError:
+            process.join(5)
+            raise RenderError(
+                f"the renderer process ended without a result (exit code {process.exitcode})"
+            ) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        reader.close()
+    if status == "glyphs":
+        raise MissingGlyphsError(payload)
+    if status != "ok":
+        raise RenderError(f"the PDF could not be rendered: {payload}")
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Move the folder ``new`` to ``target``, replacing what is there; undone on failure."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def issue_render(*, issue: Issue, pdf_path: Path | str | None = None,
+                 html_dir: Path | str | None = None, print_mode: bool = False,
+                 timeout: float | None = None) -> RenderResult:
+    """Render ``issue`` to a PDF and/or an HTML edition folder, all or nothing.
+
+    The editions the site serves are made by ``issue_publish`` below, which calls this with its
+    own (staging) targets. Raises ``MissingGlyphsError`` (naming the article), ``RenderTimeout``
+    or ``RenderError``; the files already in place are then left untouched.
+    """
+    started = time.monotonic()
+    limit = settings.BULLETIN_RENDER_TIMEOUT if timeout is None else timeout
+    deadline = started + limit
+    if pdf_path is None and html_dir is None:
+        raise ValueError("issue_render needs a PDF file, an HTML folder, or both")
+    pdf_target = Path(pdf_path).resolve() if pdf_path is not None else None
+    html_target = Path(html_dir).resolve() if html_dir is not None else None
+
+    pdf_temp = html_temp = None
+    pages = 0
+    try:
+        if pdf_target is not None:
+            html, sources = _rendering().issue_render_input(issue, print_mode=print_mode)
+            pdf_target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".issue-", suffix=".pdf.part",
+                                            dir=pdf_target.parent)
+            os.close(handle)
+            pdf_temp = Path(name)
+            _render_pdf_file(html, sources, pdf_temp, deadline, started)
+            pages = _pdf_page_count(pdf_temp)
+            if pages < 1:
+                raise RenderError("the rendered PDF has no pages")
+        if html_target is not None:
+            html_target.parent.mkdir(parents=True, exist_ok=True)
+            html_temp = Path(tempfile.mkdtemp(prefix=f".{html_target.name}-",
+                                              dir=html_target.parent))
+            _rendering().edition_write(issue, html_temp)
+            if time.monotonic() > deadline:
+                raise RenderTimeout(f"the render took longer than its limit of {limit} s")
+        if pdf_temp is not None:
+            pdf_temp.chmod(0o644)
+            os.replace(pdf_temp, pdf_target)
+            pdf_temp = None
+        if html_temp is not None:
+            html_temp.chmod(0o755)
+            _replace_dir(html_temp, html_target)
+            html_temp = None
+    finally:
+        if pdf_temp is not None:
+            pdf_temp.unlink(missing_ok=True)
+        if html_temp is not None:
+            shutil.rmtree(html_temp, ignore_errors=True)
+    return RenderResult(pdf_target, html_target, pages, time.monotonic() - started)
+
+
+# --------------------------------------------------------------------------- print-shop file
+
+def issue_print_file(*, issue: Issue) -> Path:
+    """The print-shop PDF (PDF/X-4) of the issue as it stands, rendered once per content
+    fingerprint into the issue's folder; older print files of the issue are removed."""
+    from publishing.rendering.selectors import issue_content_hash
+
+    folder = Path(settings.EDITIONS_ROOT) / issue.publication.slug / str(issue.number) / "print"
+    fingerprint = issue_content_hash(issue)[:16]
+    target = folder / f"{issue.publication.slug}-{issue.number}-print-{fingerprint}.pdf"
+    if not target.is_file():
+        issue_render(issue=issue, pdf_path=target, print_mode=True)
+        for old in folder.glob("*-print-*.pdf"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    return target

@@ -4,6 +4,9 @@
 
 Two parts, both against databases built by build.py:
 
+First the databases are migrated and the static files collected, so an archive built by older
+code is measured with this code's schema.
+
 1. In process, with the production settings and Django's test client, per page: the number of
    queries (CaptureQueriesContext) on a cold cache and again on a warm one, on ``--database``
    and on ``--compare`` (a one-issue archive); the queries of importing the next issue's
@@ -51,6 +54,7 @@ from environment import (
     check_name,
     folders,
     load,
+    manage,
     setup_django,
     site_env,
     start_sink,
@@ -572,6 +576,9 @@ def main() -> None:
         for key, name in (("in_process", database), ("compare", args.compare)):
             if not name:
                 continue
+            # An archive built by older code: bring its schema and static files up to this code.
+            manage(check_name(name), "migrate", "--noinput", "-v0")
+            manage(name, "collectstatic", "--noinput", "-v0")
             out = Path(tmp) / f"{key}.json"
             print(f"queries on {name} ({load()})", flush=True)
             subprocess.run([PYTHON, __file__, "--database", check_name(name), "--in-process",

@@ -11,7 +11,7 @@ PORT ?= 8000
 # Links in e-mails (invitations, password resets, review requests) point at the demo site.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean icc-profile
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean bench-setup icc-profile
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -71,6 +71,14 @@ test-fast: setup ## the quick loop: no browser, no whole-issue renders, no cover
 
 lint:
 	$(VENV)/bin/ruff check .
+
+# The scale benchmark (benchmarks/scale/README.md) needs a load generator, nginx as the static
+# baseline and, for its search study, a Chinese segmenter. None of them is needed by the tests.
+BENCH_APT_PACKAGES := wrk nginx-light
+
+bench-setup: setup ## what benchmarks/scale needs on top of `make setup` (idempotent)
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(VENV)/bin/pip install -q -r benchmarks/requirements.txt
 
 # The print-shop PDF's output profile is shipped in static/publishing/icc/; this rebuilds it
 # from Debian's FOGRA39 characterization data (not a step of setup: it needs argyll, 100 MB).

@@ -18,7 +18,6 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from bulletin.database import CONNECTION_ERRORS
-from editorial.permissions import user_can_use_workspace
 
 TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 # Seconds a client should wait before retrying while the database is away.
@@ -28,7 +27,7 @@ RETRY_AFTER_SECONDS = 30
 @login_required
 def after_login(request: HttpRequest) -> HttpResponse:
     """Editors and reviewers go to their workspace, members to the library."""
-    if user_can_use_workspace(request.user):
+    if request.user.has_perm("editorial.use_workspace"):
         return redirect("editorial:dashboard")
     return redirect("publishing:home")
 

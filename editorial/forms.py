@@ -30,7 +30,7 @@ from editorial.models import (
 from editorial.permissions import REVIEWER_GROUP, is_editor
 from editorial.richtext import sanitize_html
 from editorial.selectors import article_visible_to
-from editorial.services import ArticleContent, CreditLine
+from editorial.snapshots import ArticleContent, CreditLine
 
 PROSE_EXTENSIONS = {
     "Bold": True,
@@ -185,28 +185,11 @@ class ArticleForm(forms.Form):
         return uploaded
 
     def content(self, *, lead_image) -> ArticleContent:
-        data = self.cleaned_data
-        return ArticleContent(
-            title=data["title"], subtitle=data["subtitle"], section=data["section"],
-            issue=data["issue"], summary=data["summary"], body=data["body"],
-            source=data["source"], tags=tuple(data["tags"]), credits=tuple(data["credits"]),
-            lead_image=lead_image,
-        )
+        return ArticleContent.from_form_data(self.cleaned_data, lead_image=lead_image)
 
     @staticmethod
     def initial_for(article: Article) -> dict:
-        credits = [
-            "｜".join(p for p in [c.contributor.name, c.contributor.affiliation, c.note])
-            .rstrip("｜")
-            for c in article.credits.select_related("contributor")
-        ]
-        return {
-            "base_version": article.version, "title": article.title,
-            "subtitle": article.subtitle, "section": article.section_id,
-            "issue": article.issue_id, "credits": "\n".join(credits), "source": article.source,
-            "tags": "，".join(sorted(article.tags.names())), "summary": article.summary,
-            "body": article.body, "lead_image": article.lead_image_id,
-        }
+        return {"base_version": article.version, **ArticleContent.of_article(article).form_initial()}
 
 
 def read_image_upload(uploaded) -> bytes:
@@ -318,17 +301,6 @@ class ArticleFilterForm(forms.Form):
                 credits__article__in=visible).distinct()
 
 
-def _credit_lines(credits) -> str:
-    lines = []
-    for credit in credits:
-        if isinstance(credit, dict):
-            parts = [credit.get("name", ""), credit.get("affiliation", ""), credit.get("note", "")]
-        else:
-            parts = [credit.name, credit.affiliation, credit.note]
-        lines.append("｜".join(parts).rstrip("｜"))
-    return "\n".join(lines)
-
-
 def _id(value) -> str:
     return "" if value is None else str(getattr(value, "pk", value))
 
@@ -339,12 +311,8 @@ def snapshot_from_revision(revision) -> dict:
     is left out, so a merge treats it as unknown rather than guessing."""
     if revision is None:
         return {}
-    snapshot = {
-        "title": revision.title, "subtitle": revision.subtitle, "summary": revision.summary,
-        "body": revision.body, "source": revision.source,
-        "tags": "，".join(sorted(revision.tags)), "credits": _credit_lines(revision.credits),
-        "lead_image": _id(revision.lead_image_id),
-    }
+    snapshot = ArticleContent.of_revision(revision, section=None).comparable()
+    snapshot["lead_image"] = _id(revision.lead_image_id)
     if revision.section_id is not None:
         snapshot["section"] = _id(revision.section_id)
         snapshot["issue"] = _id(revision.issue_id)
@@ -367,12 +335,8 @@ def snapshot_from_article(article: Article) -> dict:
 
 def snapshot_from_form(form: ArticleForm, *, lead_image) -> dict:
     data = form.cleaned_data
-    return {
-        "title": data["title"].strip(), "subtitle": data["subtitle"].strip(),
-        "summary": data["summary"].strip(), "body": data["body"],
-        "source": data["source"].strip(), "tags": "，".join(sorted(data["tags"])),
-        "credits": _credit_lines(data["credits"]), "section": _id(data["section"]),
-        "issue": _id(data["issue"]), "lead_image": _id(lead_image),
+    return form.content(lead_image=lead_image).comparable() | {
+        "section": _id(data["section"]), "issue": _id(data["issue"]), "lead_image": _id(lead_image),
     }
 
 

@@ -1,45 +1,21 @@
-"""E-mail to reviewers and authors. Each message carries the Chinese text first and the
-English text after it, so it reads right whatever language the recipient prefers."""
+"""E-mail to reviewers and authors, through ``editorial.mail``. Each message carries the
+Chinese text first and the English text after it, so it reads right whatever language the
+recipient prefers (``templates/editorial/email/``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from editorial.mail import mail_send
 from editorial.models import ArticleState, ReviewAssignment, Transition
 
 
 def _absolute(path: str) -> str:
     base = settings.SITE_URL.rstrip("/")
     return f"{base}{path}"
-
-
-def _render_both(template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) in Chinese then English; templates are plain text, never HTML."""
-    parts = []
-    subjects = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            text = render_to_string(f"editorial/email/{template}_{language}.txt", context)
-        subject, _sep, body = text.strip().partition("\n")
-        subjects.append(subject.strip())
-        parts.append(body.strip())
-    return " / ".join(subjects), "\n\n----------------------------------------\n\n".join(parts)
-
-
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-    subject, body = _render_both(template, context)
-    # Subjects must be one line; a title with a line break must not inject headers.
-    subject = " ".join(subject.split())[:200]
-    EmailMessage(subject=subject, body=body, to=recipients).send(fail_silently=False)
 
 
 def notify_transition(transition: Transition) -> None:
@@ -51,12 +27,12 @@ def notify_transition(transition: Transition) -> None:
         for assignment in article.assignments.filter(
             decision=ReviewAssignment.Decision.PENDING
         ).select_related("reviewer"):
-            _send("review_requested", context | {"assignment": assignment},
-                  [assignment.reviewer.email])
+            mail_send("editorial/email/review_requested", context | {"assignment": assignment},
+                      [assignment.reviewer.email])
     elif transition.to_state in {ArticleState.APPROVED, ArticleState.CHANGES_REQUESTED}:
         author = article.created_by
         if author is not None:
-            _send("decision", context, [author.email])
+            mail_send("editorial/email/decision", context, [author.email])
 
 
 def notify_reminder(assignment: ReviewAssignment, *, today: date) -> None:
@@ -65,4 +41,4 @@ def notify_reminder(assignment: ReviewAssignment, *, today: date) -> None:
         "article": assignment.article, "assignment": assignment, "url": url,
         "overdue": assignment.due_date < today,
     }
-    _send("review_reminder", context, [assignment.reviewer.email])
+    mail_send("editorial/email/review_reminder", context, [assignment.reviewer.email])

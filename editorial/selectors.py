@@ -129,6 +129,14 @@ def article_comments(article: Article) -> list[Comment]:
     )
 
 
+def pending_review_for(*, article: Article, user) -> ReviewAssignment | None:
+    """The user's own review of the article still waiting for a decision, if any."""
+    if not user.is_authenticated:
+        return None
+    return article.assignments.filter(reviewer=user,
+                                      decision=ReviewAssignment.Decision.PENDING).first()
+
+
 def article_revisions(article: Article) -> QuerySet[Revision]:
     return article.revisions.select_related("created_by").order_by("-number")
 

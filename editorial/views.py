@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from editorial import permissions as perms
-from editorial import selectors, services
+from editorial import selectors, services, workflow
 from editorial.diffing import three_way_merge, versions_diff
 from editorial.forms import (
     SNAPSHOT_LABELS,
@@ -35,6 +34,15 @@ from editorial.forms import (
     snapshot_from_revision,
 )
 from editorial.models import Article, Comment, Publication
+from editorial.permissions import PermissionRefused
+
+
+def _check(request: HttpRequest, perm: str, obj=None, message: str = "",
+           action: str | None = None) -> None:
+    """403 with ``message`` unless the user has ``perm`` (and the article's state allows
+    ``action``); the services check the same again."""
+    if not request.user.has_perm(perm, obj) or (action and not workflow.allows(obj, action)):
+        raise PermissionRefused(message)
 
 
 def workspace_view(view):
@@ -44,8 +52,7 @@ def workspace_view(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not perms.user_can_use_workspace(request.user):
-            raise PermissionDenied(_("你的账号没有使用编辑部工作台的权限。"))
+        _check(request, "editorial.use_workspace", message=_("你的账号没有使用编辑部工作台的权限。"))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -53,8 +60,7 @@ def workspace_view(view):
 
 def _article(request: HttpRequest, pk: int) -> Article:
     article = get_object_or_404(Article.objects.select_related("section", "issue"), pk=pk)
-    if not perms.user_can_view_article(request.user, article):
-        raise PermissionDenied(_("你没有查看这篇文章的权限。"))
+    _check(request, "editorial.view_article", article, _("你没有查看这篇文章的权限。"))
     return article
 
 
@@ -110,8 +116,7 @@ def _save_article(request: HttpRequest, form: ArticleForm, article: Article | No
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def article_create(request: HttpRequest) -> HttpResponse:
-    if not perms.user_can_create_article(request.user):
-        raise PermissionDenied(_("只有编辑可以新建文章。"))
+    _check(request, "editorial.create_article", message=_("只有编辑可以新建文章。"))
     form = ArticleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         article = _save_article(request, form, None)
@@ -124,9 +129,8 @@ def article_create(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
-    if not perms.user_can_edit_article(request.user, article):
-        raise PermissionDenied(_("这篇文章现在不能修改（状态：%(state)s）。")
-                               % {"state": article.get_state_display()})
+    _check(request, "editorial.edit_article", article, _("这篇文章现在不能修改（状态：%(state)s）。")
+           % {"state": article.get_state_display()}, action="edit")
     form = ArticleForm(request.POST or None, request.FILES or None,
                        initial=ArticleForm.initial_for(article))
     if request.method == "POST" and form.is_valid():
@@ -207,14 +211,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_form": SubmitForm(article=article, user=user),
         "decision_form": DecisionForm(),
         "comment_form": CommentForm(),
-        "can": {
-            "edit": perms.user_can_edit_article(user, article),
-            "submit": perms.user_can_submit_article(user, article),
-            "decide": perms.user_can_approve_article(user, article),
-            "withdraw": perms.user_can_withdraw_article(user, article),
-            "reopen": perms.user_can_reopen_article(user, article),
-            "comment": perms.user_can_comment_article(user, article),
-        },
+        # What the article's state allows now; the template asks has_perm who may do it.
+        "allowed": workflow.allowed_actions(article),
+        "my_pending_review": selectors.pending_review_for(article=article, user=user),
     }
     return render(request, "editorial/article_detail.html", context)
 
@@ -223,8 +222,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def article_submit(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
-    if not perms.user_can_submit_article(request.user, article):
-        raise PermissionDenied(_("你不能提交这篇文章审稿。"))
+    _check(request, "editorial.submit_article", article, _("你不能提交这篇文章审稿。"), action="submit")
     form = SubmitForm(request.POST, article=article, user=request.user)
     if not form.is_valid():
         return _detail_with_errors(request, article, form)
@@ -260,8 +258,8 @@ def article_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def article_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
-    if not perms.user_can_request_changes(request.user, article):
-        raise PermissionDenied(_("你不能对这篇文章提出修改意见。"))
+    _check(request, "editorial.decide_article", article, _("你不能对这篇文章提出修改意见。"),
+           action="request_changes")
     form = DecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
@@ -297,8 +295,7 @@ def article_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     form = CommentForm(request.POST)
-    if not perms.user_can_comment_article(request.user, article):
-        raise PermissionDenied(_("你不能评论这篇文章。"))
+    _check(request, "editorial.comment_article", article, _("你不能评论这篇文章。"))
     if form.is_valid():
         services.comment_add(user=request.user, article_id=article.pk,
                              body=form.cleaned_data["body"],
@@ -333,8 +330,7 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     revision = get_object_or_404(article.revisions.select_related("created_by"), number=number)
     return render(request, "editorial/revision_detail.html", {
         "article": article, "revision": revision,
-        "can_restore": perms.user_can_edit_article(request.user, article)
-        and number != article.version,
+        "can_restore": number != article.version and workflow.allows(article, "edit"),
     })
 
 
@@ -378,8 +374,7 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def article_import(request: HttpRequest) -> HttpResponse:
-    if not perms.user_can_create_article(request.user):
-        raise PermissionDenied(_("只有编辑可以导入文章。"))
+    _check(request, "editorial.create_article", message=_("只有编辑可以导入文章。"))
     form = DocxImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -399,8 +394,7 @@ def article_import(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def image_upload(request: HttpRequest) -> HttpResponse:
     """Validated image upload for the editor: JSON for the editor's script, a page otherwise."""
-    if not perms.user_can_upload_image(request.user):
-        raise PermissionDenied(_("只有编辑可以上传图片。"))
+    _check(request, "editorial.upload_image", message=_("只有编辑可以上传图片。"))
     form = ImageUploadForm(request.POST or None, request.FILES or None)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.method == "POST" and form.is_valid():
@@ -421,8 +415,7 @@ def image_upload(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def publication_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """刊物设置: what the printed issue says about the publication, and each section's layout."""
-    if not perms.user_can_change_publication(request.user):
-        raise PermissionDenied(_("只有编辑可以修改刊物设置。"))
+    _check(request, "editorial.change_publication", message=_("只有编辑可以修改刊物设置。"))
     publication = get_object_or_404(Publication, slug=slug)
     sections = list(publication.sections.all())
     data = request.POST if request.method == "POST" else None
@@ -433,7 +426,7 @@ def publication_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if data is not None and form.is_valid() and all(f.is_valid() for _s, f in section_forms):
         try:
             services.publication_update_settings(
-                publication=publication,
+                user=request.user, publication=publication,
                 data={name: form.cleaned_data[name] for name in form.Meta.fields},
                 section_layouts={s.pk: (f.cleaned_data["layout"],
                                         f.cleaned_data["new_page_per_article"])

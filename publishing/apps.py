@@ -9,7 +9,12 @@ class PublishingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from publishing.checks import check_overdue_releases, check_trigram_locale
+        from publishing.checks import (
+            check_overdue_releases,
+            check_trigram_locale,
+            check_weasyprint_version,
+        )
 
+        checks.register(check_weasyprint_version)
         checks.register(check_trigram_locale, checks.Tags.database)
         checks.register(check_overdue_releases)

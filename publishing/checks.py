@@ -1,9 +1,28 @@
-"""System checks for the members' library."""
+"""System checks: the WeasyPrint the renderer was written for, the library's search, releases."""
 
 from __future__ import annotations
 
+from importlib import metadata
+
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 from django.db import DatabaseError, connections
+
+from publishing.rendering.justification import version_problem
+
+
+def check_weasyprint_version(app_configs=None, **kwargs) -> list[CheckError]:
+    """The CJK justification patch runs on one WeasyPrint version only: refuse to start on
+    another (read from the package metadata: the web process never imports WeasyPrint)."""
+    try:
+        installed = metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        installed = "(not installed)"
+    problem = version_problem(installed)
+    if problem is None:
+        return []
+    return [CheckError(problem, hint="The renderer refuses to run until this is fixed.",
+                       id="publishing.E001")]
 
 
 def check_trigram_locale(app_configs=None, databases=None, **kwargs) -> list[CheckWarning]:

@@ -3,6 +3,7 @@ and who downloaded what."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from pathlib import Path
 
@@ -56,18 +57,13 @@ class IssueAccess(models.Model):
             start = self.issue.cover_date or self.issue.created_at.date()
             month = start.month - 1 + self.embargo_months
             year, month = start.year + month // 12, month % 12 + 1
-            day = min(start.day, _days_in_month(year, month))
+            day = min(start.day, calendar.monthrange(year, month)[1])
             return dt.date(year, month, day)
         return None
 
     def is_public_on(self, day: dt.date) -> bool:
         opens = self.public_from()
         return opens is not None and day >= opens
-
-
-def _days_in_month(year: int, month: int) -> int:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
 
 
 class Membership(models.Model):

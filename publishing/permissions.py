@@ -4,17 +4,12 @@ from publishing.library.permissions import (
     editor_required,
     issue_access,
     issue_is_public,
-    user_can_read_issue,
-    user_can_view_asset,
-    user_can_view_issue,
-    user_is_editor,
     user_is_member,
     user_membership,
     user_membership_expired_on,
 )
 
 __all__ = [
-    "editor_required", "issue_access", "issue_is_public", "user_can_read_issue",
-    "user_can_view_asset", "user_can_view_issue", "user_is_editor", "user_is_member",
-    "user_membership", "user_membership_expired_on",
+    "editor_required", "issue_access", "issue_is_public", "user_is_member", "user_membership",
+    "user_membership_expired_on",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from PIL import Image
 
 from editorial.models import (
@@ -17,6 +19,10 @@ from editorial.models import (
     Publication,
     Section,
 )
+from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
+from publishing.models import Membership
+
+PASSWORD = "correct-horse-battery"
 
 
 def png_bytes(width: int = 40, height: int = 30, color: str = "#9f1d20") -> bytes:
@@ -29,10 +35,57 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(PASSWORD)
+
+
+# --------------------------------------------------------------------------- users in a role
+# Every test that needs an editor, a reviewer, a member or an administrator builds it here.
+# Usernames are looked up first (``django_get_or_create``): ``EditorFactory()`` twice is one editor.
+
+
+def _joins(group: str):
+    """A post-generation step putting the user in ``group`` (created if the test DB lacks it)."""
+
+    @factory.post_generation
+    def role(user, create: bool, extracted, **kwargs) -> None:
+        if create:
+            user.groups.add(Group.objects.get_or_create(name=group)[0])
+
+    return role
+
+
+class EditorFactory(UserFactory):
+    username = "editor"
+    first_name = "编辑甲"
+    role = _joins(EDITOR_GROUP)
+
+
+class ReviewerFactory(UserFactory):
+    username = "reviewer"
+    first_name = "审稿乙"
+    role = _joins(REVIEWER_GROUP)
+
+
+class MemberFactory(UserFactory):
+    """A member; ``MemberFactory(expires_on=date)`` also gives a membership running until then."""
+
+    username = "member"
+    role = _joins(MEMBER_GROUP)
+
+    @factory.post_generation
+    def expires_on(self, create: bool, extracted: dt.date | None, **kwargs) -> None:
+        if create and extracted is not None:
+            Membership.objects.update_or_create(user=self, defaults={"expires_on": extracted})
+
+
+class AdminFactory(UserFactory):
+    username = "admin"
+    is_superuser = True
+    is_staff = True
 
 
 class PublicationFactory(factory.django.DjangoModelFactory):

@@ -192,8 +192,10 @@ def build_issue(*, number: int, cover_date: dt.date, total: int, corpus: Corpus,
     from publishing.services import issue_publish_now, issue_set_access, search_index_issue
 
     spec = corpus.issue(number, cover_date.year)
-    issue = issue_create(publication=publication, number=number, cover_date=cover_date)
-    issue = issue_update(issue=issue, title="", cover_date=cover_date,
+    planner = editors[number % len(editors)]
+    issue = issue_create(user=planner, publication=publication, number=number,
+                         cover_date=cover_date)
+    issue = issue_update(user=planner, issue=issue, title="", cover_date=cover_date,
                          editor_note_html=spec.editor_note_html, cover_image=cover)
     due = timezone.localdate() + dt.timedelta(days=14)
     for index, item in enumerate(spec.articles):

@@ -23,6 +23,7 @@ from editorial.richtext import (
     html_to_markdown,
 )
 from editorial.selectors import articles_in_issue_order, issue_sections_in_order
+from editorial.snapshots import ArticleContent
 
 
 class _LiteralDumper(yaml.SafeDumper):
@@ -135,22 +136,21 @@ def bundle_export(*, issue: Issue, directory: Path | str) -> list[str]:
 
     width = max(2, len(str(len(articles))))
     for index, article in enumerate(articles, start=1):
-        front: dict = {"title": article.title, "section": article.section.name}
-        credits = list(article.credits.all())
-        if credits:
-            front["authors"] = [c.contributor.name for c in credits]
-            notes = list(dict.fromkeys(c.note for c in credits if c.note))
+        content = ArticleContent.of_article(article)
+        front: dict = {"title": content.title, "section": content.section.name}
+        if content.credits:
+            front["authors"] = [c.name for c in content.credits]
+            notes = list(dict.fromkeys(c.note for c in content.credits if c.note))
             if notes:
                 front["author_note"] = "；".join(notes)
         for key in ("source", "subtitle", "summary"):
-            if getattr(article, key):
-                front[key] = getattr(article, key)
-        tags = sorted(t.name for t in article.tags.all())
-        if tags:
-            front["tags"] = tags
-        if article.lead_image:
-            front["lead_image"] = copy_asset(article.lead_image)
-        body = html_to_markdown(article.body, image_src=body_image)
+            if getattr(content, key):
+                front[key] = getattr(content, key)
+        if content.tags:
+            front["tags"] = list(content.tags)
+        if content.lead_image:
+            front["lead_image"] = copy_asset(content.lead_image)
+        body = html_to_markdown(content.body, image_src=body_image)
         text = "---\n" + _dump_yaml(front) + "---\n" + ("\n" + body if body else "")
         files[f"articles/{index:0{width}d}-{article.slug}.md"] = text.encode()
 

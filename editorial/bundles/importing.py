@@ -13,10 +13,8 @@ from django.db import transaction
 from editorial.bundles.reading import BundleImage, ParsedArticle, ParsedBundle, bundle_read
 from editorial.models import (
     Article,
-    ArticleContributor,
     ArticleState,
     Asset,
-    Contributor,
     Issue,
     Publication,
     Section,
@@ -26,8 +24,9 @@ from editorial.richtext import (
     sanitize_html,
 )
 from editorial.services import (
-    article_record_import,
-    article_slug_for,
+    ArticleContent,
+    CreditLine,
+    article_import,
     asset_store,
     issue_set_article_order,
     remove_files,
@@ -113,41 +112,25 @@ def _import(bundle: ParsedBundle, *, user, state: str,
     matched = _match_articles(issue, bundle.articles)
     result = ImportResult(issue, [], [], [], dry_run=False)
     ordered: list[Article] = []
-    for index, item in enumerate(bundle.articles):
+    for item in bundle.articles:
         for token, image in item.images:
             token.attrSet("src", asset_for(image).file.url)
-        body = sanitize_html(render_markdown(item.tokens))
+        content = ArticleContent(
+            title=item.title, subtitle=item.subtitle, summary=item.summary, source=item.source,
+            body=sanitize_html(render_markdown(item.tokens)), section=sections[item.section],
+            issue=issue, tags=tuple(sorted(dict.fromkeys(item.tags))),
+            lead_image=asset_for(item.lead_image) if item.lead_image else None,
+            # The bundle's author_note is the affiliation and position line printed with the
+            # byline: contributors are matched on name and it, as the workspace matches them.
+            credits=tuple(CreditLine(name, item.author_note, item.author_note)
+                          for name in item.authors),
+        )
         article = matched.get(item.key)
-        if article is None:
-            article = Article(
-                issue=issue, position=2_000_000 + index, state=state, created_by=user,
-                slug=article_slug_for(item.title, preferred=slug_from_filename(item.key)),
-            )
-            result.created.append(item.file)
-        else:
-            result.updated.append(item.file)
-        article.section = sections[item.section]
-        article.bundle_key = item.key
-        article.title = item.title
-        article.subtitle = item.subtitle
-        article.summary = item.summary
-        article.source = item.source
-        article.body = body
-        article.lead_image = asset_for(item.lead_image) if item.lead_image else None
-        article.updated_by = user
-        article.save()
-        article.tags.set(item.tags, clear=True)
-        article.credits.all().delete()
-        for position, name in enumerate(item.authors):
-            contributor = (
-                Contributor.objects.filter(name=name).order_by("pk").first()
-                or Contributor.objects.create(name=name, affiliation=item.author_note)
-            )
-            ArticleContributor.objects.create(
-                article=article, contributor=contributor, position=position, note=item.author_note
-            )
-        article_record_import(article=article, user=user)
-        ordered.append(article)
+        (result.updated if article else result.created).append(item.file)
+        ordered.append(article_import(
+            user=user, content=content, bundle_key=item.key, article=article, state=state,
+            slug=slug_from_filename(item.key),
+        ))
     issue_set_article_order(issue=issue, articles=ordered)
     result.untouched = [a.title for a in issue.articles.exclude(pk__in=[a.pk for a in ordered])]
     return result

@@ -5,6 +5,8 @@ Workflow state lives on the models but is only ever assigned by ``editorial.serv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -349,13 +351,18 @@ class Article(models.Model):
 
     def byline_groups(self) -> list[tuple[list[str], str]]:
         """Authors grouped by shared note, in byline order: [(["张三", "李四"], "某研究院")]."""
-        groups: list[tuple[list[str], str]] = []
-        for credit in self.credits.all():
-            if groups and groups[-1][1] == credit.note:
-                groups[-1][0].append(credit.contributor.name)
-            else:
-                groups.append(([credit.contributor.name], credit.note))
-        return groups
+        return group_bylines((c.contributor.name, c.note) for c in self.credits.all())
+
+
+def group_bylines(credits: Iterable[tuple[str, str]]) -> list[tuple[list[str], str]]:
+    """(name, note) pairs in byline order → names grouped by a shared note, as printed."""
+    groups: list[tuple[list[str], str]] = []
+    for name, note in credits:
+        if groups and groups[-1][1] == note:
+            groups[-1][0].append(name)
+        else:
+            groups.append(([name], note))
+    return groups
 
 
 class ArticleContributor(models.Model):

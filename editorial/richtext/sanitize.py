@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import nh3
 from django.conf import settings
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sup", "sub", "code",
@@ -101,4 +102,4 @@ def find_hostile_markup(value: str) -> list[str]:
 
 def plain_text(value: str) -> str:
     """The visible text of an HTML fragment (for search, summaries, glyph checks)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", value))
+    return html.unescape(strip_tags(value))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,21 +12,16 @@ from editorial.models import (
     Article,
     ArticleContributor,
     ArticleState,
-    Asset,
     AutosavedDraft,
     Contributor,
     EditingPresence,
-    Issue,
     Revision,
-    Section,
 )
-from editorial.permissions import (
-    user_can_create_article,
-    user_can_edit_article,
-)
+from editorial.permissions import require
 from editorial.richtext import sanitize_html
-from editorial.services.workflow import _locked, _move, _refuse
+from editorial.services.workflow import _locked, _move, _refuse, _require_now
 from editorial.slugs import slug_from_text, unique_slug
+from editorial.snapshots import ArticleContent
 
 
 class EditConflict(Exception):
@@ -41,29 +34,6 @@ class EditConflict(Exception):
         self.base_version = base_version
 
 
-@dataclass(frozen=True)
-class CreditLine:
-    name: str
-    affiliation: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ArticleContent:
-    """Everything an editor can change in the article form, already validated by the form."""
-
-    title: str
-    section: Section
-    subtitle: str = ""
-    summary: str = ""
-    body: str = ""
-    source: str = ""
-    issue: Issue | None = None
-    tags: tuple[str, ...] = ()
-    credits: tuple[CreditLine, ...] = ()
-    lead_image: Asset | None = None
-
-
 def article_slug_for(title: str, *, preferred: str = "", exclude_pk: int | None = None) -> str:
     """A unique slug: the preferred one if given (bundle file name), else pinyin of the title."""
     base = preferred or slug_from_text(title)
@@ -74,43 +44,10 @@ def article_slug_for(title: str, *, preferred: str = "", exclude_pk: int | None 
 
 
 def _write_revision(*, article: Article, user, note: str = "") -> Revision:
-    credits = [
-        {"name": c.contributor.name, "affiliation": c.contributor.affiliation, "note": c.note}
-        for c in article.credits.select_related("contributor").order_by("position")
-    ]
     return Revision.objects.create(
-        article=article, number=article.version, title=article.title,
-        subtitle=article.subtitle, summary=article.summary, body=article.body,
-        source=article.source, section_name=article.section.name, section=article.section,
-        issue=article.issue, tags=sorted(article.tags.names()), credits=credits,
-        lead_image=article.lead_image, note=note, created_by=user,
+        article=article, number=article.version, note=note, created_by=user,
+        **ArticleContent.of_article(article).revision_fields(),
     )
-
-
-def article_record_import(*, article: Article, user=None) -> Revision | None:
-    """After a bundle import changed ``article``: a new revision when the content differs from
-    the latest one (re-importing the same bundle adds nothing), approved when the article is."""
-    latest = article.revisions.order_by("-number").first()
-    credits = [
-        {"name": c.contributor.name, "affiliation": c.contributor.affiliation, "note": c.note}
-        for c in article.credits.select_related("contributor").order_by("position")
-    ]
-    if latest is not None and [
-        latest.title, latest.subtitle, latest.summary, latest.body, latest.source,
-        latest.section_name, sorted(latest.tags), latest.credits, latest.lead_image_id,
-    ] == [
-        article.title, article.subtitle, article.summary, article.body, article.source,
-        article.section.name, sorted(article.tags.names()), credits, article.lead_image_id,
-    ]:
-        revision = latest
-    else:
-        article.version = (latest.number if latest else article.version) + 1
-        Article.objects.filter(pk=article.pk).update(version=article.version)
-        revision = _write_revision(article=article, user=user, note=gettext("期刊包导入"))
-    if article.state == ArticleState.APPROVED and article.approved_revision_id != revision.pk:
-        article.approved_revision = revision
-        Article.objects.filter(pk=article.pk).update(approved_revision=revision)
-    return revision
 
 
 def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
@@ -130,7 +67,7 @@ def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
     article.version += 1
     if article.pk is None:
         article.created_by = user
-        article.slug = article_slug_for(article.title)
+        article.slug = article.slug or article_slug_for(article.title)
     article.full_clean(exclude=["slug", "position", "version"])
     article.save()
     article.tags.set(list(content.tags), clear=True)
@@ -148,8 +85,7 @@ def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
 @transaction.atomic
 def article_create(*, user, content: ArticleContent) -> Article:
     """A new draft with its first revision."""
-    if not user_can_create_article(user):
-        _refuse(_("只有编辑可以新建文章。"))
+    require(user, "editorial.create_article", message=_("只有编辑可以新建文章。"))
     article = Article(state=ArticleState.DRAFT)
     _apply_content(article=article, content=content, user=user)
     _write_revision(article=article, user=user, note=gettext("新建"))
@@ -169,14 +105,43 @@ def _refiled_since(article: Article, content: ArticleContent) -> bool:
 
 
 @transaction.atomic
+def article_import(*, user, content: ArticleContent, bundle_key: str, article: Article | None = None,
+                   slug: str = "", state: str = ArticleState.APPROVED) -> Article:
+    """Create or update an article from an issue bundle, written as the workspace writes one
+    (contributors matched by name and affiliation, body sanitised). The bundle is the approved
+    text: a new article starts in ``state``; a revision is recorded only when the content
+    changed (re-importing the same bundle adds nothing), and an approved article's approved
+    revision is the imported one. No permission check: imports run as an operator's command.
+    """
+    if article is None:
+        article = Article(state=state, slug=article_slug_for(content.title, preferred=slug))
+    latest = article.revisions.order_by("-number").first() if article.pk else None
+    unchanged = (latest is not None and ArticleContent.of_article(article) == content
+                 and content.is_recorded_by(latest))
+    if unchanged:
+        revision = latest
+        if article.bundle_key != bundle_key:
+            article.bundle_key = bundle_key
+            article.save(update_fields=["bundle_key", "updated_at"])
+    else:
+        article.bundle_key = bundle_key
+        _apply_content(article=article, content=content, user=user)
+        revision = _write_revision(article=article, user=user, note=gettext("期刊包导入"))
+    if article.state == ArticleState.APPROVED and article.approved_revision_id != revision.pk:
+        article.approved_revision = revision
+        Article.objects.filter(pk=article.pk).update(approved_revision=revision)
+    return article
+
+
+@transaction.atomic
 def article_update(*, user, article_id: int, base_version: int, content: ArticleContent,
                    note: str = "") -> Article:
     """Save an edit as a new revision, unless someone saved since ``base_version`` (then
     :class:`EditConflict`, nothing written). Editing an approved article or one sent back
     returns it to draft: it needs (re-)approval."""
     article = _locked(article_id)
-    if not user_can_edit_article(user, article):
-        _refuse(_("你不能修改这篇文章（状态：%(state)s）。") % {"state": article.get_state_display()})
+    _require_now(user, "editorial.edit_article", article, "edit",
+                 _("你不能修改这篇文章（状态：%(state)s）。") % {"state": article.get_state_display()})
     if article.version != base_version or _refiled_since(article, content):
         raise EditConflict(article=article, base_version=base_version)
     _apply_content(article=article, content=content, user=user)
@@ -198,13 +163,7 @@ def revision_restore(*, user, article_id: int, number: int, base_version: int) -
     revision = article.revisions.filter(number=number).first()
     if revision is None:
         _refuse(_("没有这个修订版。"))
-    content = ArticleContent(
-        title=revision.title, subtitle=revision.subtitle, summary=revision.summary,
-        body=revision.body, source=revision.source, section=article.section,
-        issue=article.issue, tags=tuple(revision.tags),
-        credits=tuple(CreditLine(**c) for c in revision.credits),
-        lead_image=revision.lead_image,
-    )
+    content = ArticleContent.of_revision(revision, section=article.section, issue=article.issue)
     return article_update(user=user, article_id=article_id, base_version=base_version,
                           content=content, note=gettext("恢复自第 %(n)d 版") % {"n": number})
 
@@ -213,8 +172,7 @@ def revision_restore(*, user, article_id: int, number: int, base_version: int) -
 def autosave_store(*, user, article_id: int, base_version: int, data: dict) -> AutosavedDraft:
     """Keep what the editor holds right now, without making a revision or touching the article."""
     article = Article.objects.get(pk=article_id)
-    if not user_can_edit_article(user, article):
-        _refuse(_("你不能修改这篇文章。"))
+    _require_now(user, "editorial.edit_article", article, "edit", _("你不能修改这篇文章。"))
     allowed = {"title", "subtitle", "summary", "body", "source", "tags", "credits"}
     clean = {k: str(v)[:200_000] for k, v in data.items() if k in allowed}
     if "body" in clean:
@@ -227,7 +185,10 @@ def autosave_store(*, user, article_id: int, base_version: int, data: dict) -> A
 
 @transaction.atomic
 def presence_touch(*, user, article_id: int) -> None:
-    """Note that ``user`` has the article's editor open now."""
+    """Note that ``user`` has the article's editor open now (only one who may edit it now)."""
+    article = Article.objects.get(pk=article_id)
+    _require_now(user, "editorial.edit_article", article, "edit",
+                 _("这篇文章现在不能修改（状态：%(state)s）。") % {"state": article.get_state_display()})
     EditingPresence.objects.update_or_create(
         user=user, article_id=article_id, defaults={"seen_at": timezone.now()}
     )

@@ -9,10 +9,7 @@ from editorial.models import (
     Article,
     Comment,
 )
-from editorial.permissions import (
-    user_can_comment_article,
-    user_can_resolve_comment,
-)
+from editorial.permissions import require
 from editorial.services.workflow import _refuse
 
 
@@ -20,8 +17,7 @@ from editorial.services.workflow import _refuse
 def comment_add(*, user, article_id: int, body: str, parent_id: int | None = None) -> Comment:
     """A review comment, or a reply to one (replies attach to the top of the thread)."""
     article = Article.objects.get(pk=article_id)
-    if not user_can_comment_article(user, article):
-        _refuse(_("你不能评论这篇文章。"))
+    require(user, "editorial.comment_article", article, _("你不能评论这篇文章。"))
     body = body.strip()
     if not body:
         _refuse(_("评论不能为空。"))
@@ -38,8 +34,7 @@ def comment_add(*, user, article_id: int, body: str, parent_id: int | None = Non
 @transaction.atomic
 def comment_set_resolved(*, user, comment_id: int, resolved: bool) -> Comment:
     comment = Comment.objects.select_for_update().select_related("article").get(pk=comment_id)
-    if not user_can_resolve_comment(user, comment):
-        _refuse(_("你不能更改这条评论的状态。"))
+    require(user, "editorial.resolve_comment", comment, _("你不能更改这条评论的状态。"))
     comment.resolved = resolved
     comment.resolved_by = user if resolved else None
     comment.save(update_fields=["resolved", "resolved_by"])

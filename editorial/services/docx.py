@@ -17,13 +17,10 @@ from editorial.models import (
     Article,
     Section,
 )
-from editorial.permissions import (
-    user_can_create_article,
-)
+from editorial.permissions import require
 from editorial.richtext import plain_text
 from editorial.services.articles import ArticleContent, article_create
 from editorial.services.assets import asset_store, remove_files
-from editorial.services.workflow import _refuse
 
 
 class ImportRefused(ValueError):
@@ -46,8 +43,7 @@ def article_import_docx(*, user, data: bytes, file_name: str, section: Section) 
     """A new draft from a Word file: headings, paragraphs, lists, tables and images kept,
     everything sanitised. The document title (or its first heading, or the file name) becomes
     the article title. Any bad image refuses the whole import and leaves nothing behind."""
-    if not user_can_create_article(user):
-        _refuse(_("只有编辑可以导入文章。"))
+    require(user, "editorial.create_article", message=_("只有编辑可以导入文章。"))
     written: list[str] = []
     problems: list[str] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from editorial.models import (
     Article,
@@ -12,6 +13,7 @@ from editorial.models import (
     Issue,
     Section,
 )
+from editorial.permissions import require
 from editorial.richtext import sanitize_html
 
 
@@ -31,8 +33,9 @@ def issue_set_article_order(*, issue: Issue, articles: list[Article]) -> None:
 
 def issue_touch(*, issue_id: int | None) -> None:
     """Mark the issue's contents as changed: its pages and their caches key on ``updated_at``.
-    Called for every article save and transition, and by publishing when editions or access
-    change."""
+    The one way the stamp is set: for every article save (``editorial.receivers``) and
+    transition, every change of contents, order or status, and by publishing when editions or
+    access change."""
     if issue_id is not None:
         Issue.objects.filter(pk=issue_id).update(updated_at=timezone.now())
 
@@ -40,7 +43,8 @@ def issue_touch(*, issue_id: int | None) -> None:
 def issue_set_status(*, issue: Issue, status: str) -> Issue:
     """The one place an issue's production status is written (publishing calls it when it
     schedules, unschedules and publishes). Runs inside the caller's transaction."""
-    Issue.objects.filter(pk=issue.pk).update(status=status, updated_at=timezone.now())
+    Issue.objects.filter(pk=issue.pk).update(status=status)
+    issue_touch(issue_id=issue.pk)
     issue.status = status
     return issue
 
@@ -50,13 +54,14 @@ class AssemblyError(ValueError):
 
 
 @transaction.atomic
-def issue_arrange(*, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
+def issue_arrange(*, user, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
     """Set the issue's contents: sections in order, each with its articles in order.
 
     ``layout`` is ``[(section_id, [article_id, …]), …]`` and must name every article of the
     issue exactly once. Positions come out contiguous per section, so the contents always
     group cleanly; an article dragged into another section moves there.
     """
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     current = set(issue.articles.values_list("pk", flat=True))
     named = [pk for _section, pks in layout for pk in pks]
@@ -74,12 +79,13 @@ def issue_arrange(*, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
         if articles[pk].section_id != section_id:
             Article.objects.filter(pk=pk).update(section_id=section_id)
     issue_set_article_order(issue=issue, articles=[articles[pk] for _s, pk in order])
-    Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    issue_touch(issue_id=issue.pk)
 
 
 @transaction.atomic
-def issue_add_article(*, issue: Issue, article: Article) -> Article:
+def issue_add_article(*, user, issue: Issue, article: Article) -> Article:
     """Put an approved article into the issue, at the end of its section."""
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.state != ArticleState.APPROVED:
         raise AssemblyError("only approved articles can be added to an issue")
@@ -94,21 +100,23 @@ def issue_add_article(*, issue: Issue, article: Article) -> Article:
     article.position = 3_000_000
     article.save(update_fields=["issue", "position"])
     issue_set_article_order(issue=issue, articles=[*others[:at], article, *others[at:]])
-    Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    issue_touch(issue_id=issue.pk)
     article.refresh_from_db()
     return article
 
 
 @transaction.atomic
-def issue_remove_article(*, issue: Issue, article: Article) -> None:
+def issue_remove_article(*, user, issue: Issue, article: Article) -> None:
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     Article.objects.filter(pk=article.pk, issue=issue).update(issue=None, position=0)
     issue_set_article_order(issue=issue, articles=list(issue.articles.order_by("position")))
-    Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    issue_touch(issue_id=issue.pk)
 
 
 @transaction.atomic
-def issue_create(*, publication, number: int, title: str = "", cover_date=None) -> Issue:
+def issue_create(*, user, publication, number: int, title: str = "", cover_date=None) -> Issue:
     """A new issue in planning. The number must be free in the publication."""
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     if Issue.objects.filter(publication=publication, number=number).exists():
         raise AssemblyError(f"issue {number} of {publication} already exists")
     return Issue.objects.create(publication=publication, number=number, title=title,
@@ -116,9 +124,10 @@ def issue_create(*, publication, number: int, title: str = "", cover_date=None) 
 
 
 @transaction.atomic
-def issue_update(*, issue: Issue, title: str, cover_date, editor_note_html: str,
+def issue_update(*, user, issue: Issue, title: str, cover_date, editor_note_html: str,
                  cover_image: Asset | None = None) -> Issue:
     """Edit an issue's front matter; the editor's note is sanitised whatever produced it."""
+    require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     issue.title = title
     issue.cover_date = cover_date

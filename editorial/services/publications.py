@@ -8,13 +8,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from editorial.models import Publication
+from editorial.permissions import require
 
 
 @transaction.atomic
-def publication_update_settings(*, publication: Publication, data: dict,
+def publication_update_settings(*, user, publication: Publication, data: dict,
                                 section_layouts: dict[int, tuple[str, bool]]) -> Publication:
     """Save the masthead/print settings and each section's layout, all or nothing. Sections
     not of this publication are refused."""
+    require(user, "editorial.change_publication", message=_("只有编辑可以修改刊物设置。"))
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     for name, value in data.items():
         setattr(publication, name, value)

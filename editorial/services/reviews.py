@@ -15,11 +15,7 @@ from editorial.models import (
     Comment,
     ReviewAssignment,
 )
-from editorial.permissions import (
-    user_can_approve_article,
-    user_can_request_changes,
-)
-from editorial.services.workflow import _locked, _move, _refuse
+from editorial.services.workflow import _locked, _move, _refuse, _require_now
 
 
 def _pending_assignment(article: Article, user) -> ReviewAssignment:
@@ -33,8 +29,8 @@ def article_approve(*, user, article_id: int, comment: str = "") -> Article:
     """Record the reviewer's approval; when every named reviewer approved, the article is
     approved and the revision they read is the one that will be published."""
     article = _locked(article_id)
-    if not user_can_approve_article(user, article):
-        _refuse(_("你不能审批这篇文章：只有被指派的审稿人可以，且不能审批自己的文章。"))
+    _require_now(user, "editorial.decide_article", article, "approve",
+                 _("你不能审批这篇文章：只有被指派的审稿人可以，且不能审批自己的文章。"))
     assignment = _pending_assignment(article, user)
     assignment.decision = ReviewAssignment.Decision.APPROVED
     assignment.decided_at = timezone.now()
@@ -57,8 +53,8 @@ def article_approve(*, user, article_id: int, comment: str = "") -> Article:
 def article_request_changes(*, user, article_id: int, comment: str) -> Article:
     """Send the article back to its editor with a required explanation."""
     article = _locked(article_id)
-    if not user_can_request_changes(user, article):
-        _refuse(_("你不能对这篇文章提出修改意见：只有被指派的审稿人可以。"))
+    _require_now(user, "editorial.decide_article", article, "request_changes",
+                 _("你不能对这篇文章提出修改意见：只有被指派的审稿人可以。"))
     if not comment.strip():
         _refuse(_("要求修改时必须写明意见。"))
     assignment = _pending_assignment(article, user)

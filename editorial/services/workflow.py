@@ -1,5 +1,5 @@
-"""The article workflow, declared once: every state change of an article goes through
-``_move`` and is checked against ``WORKFLOW``; views never assign ``Article.state``.
+"""The article workflow's steps: every state change of an article goes through ``_move`` and
+is checked against the table in ``editorial.workflow``; views never assign ``Article.state``.
 
 Submitting, withdrawing and reopening are here; reviewers' decisions are in ``reviews``.
 """
@@ -9,41 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+import rules
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editorial.models import (
     Article,
-    ArticleState,
     ReviewAssignment,
     Revision,
     Transition,
 )
-from editorial.permissions import (
-    WITHDRAWABLE_STATES,
-    is_own_article,
-    user_can_be_reviewer,
-    user_can_reopen_article,
-    user_can_submit_article,
-    user_can_withdraw_article,
-)
+from editorial.permissions import PermissionRefused, is_own_article, require
 from editorial.services.issues import issue_touch
+from editorial.workflow import WORKFLOW, allows
 
-WORKFLOW: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({ArticleState.DRAFT}), ArticleState.IN_REVIEW),
-    "approve": (frozenset({ArticleState.IN_REVIEW}), ArticleState.APPROVED),
-    "request_changes": (frozenset({ArticleState.IN_REVIEW}), ArticleState.CHANGES_REQUESTED),
-    "revise": (frozenset({ArticleState.CHANGES_REQUESTED}), ArticleState.DRAFT),
-    "edit_approved": (frozenset({ArticleState.APPROVED}), ArticleState.DRAFT),
-    "withdraw": (frozenset(WITHDRAWABLE_STATES), ArticleState.WITHDRAWN),
-    "reopen": (frozenset({ArticleState.WITHDRAWN}), ArticleState.DRAFT),
-}
-
-
-class WorkflowRefused(PermissionDenied):
-    """The user may not make this change to this article now; the message says why."""
+# The name services and tests used before there was one refusal type for everything.
+WorkflowRefused = PermissionRefused
 
 
 def _locked(article_id: int) -> Article:
@@ -51,7 +33,14 @@ def _locked(article_id: int) -> Article:
 
 
 def _refuse(message: str) -> None:
-    raise WorkflowRefused(message)
+    raise PermissionRefused(message)
+
+
+def _require_now(user, perm: str, article: Article, action: str, message: str) -> None:
+    """Who (the permission) and when (the workflow table) in one check, one message."""
+    require(user, perm, article, message)
+    if not allows(article, action):
+        _refuse(message)
 
 
 def _move(*, article: Article, action: str, user, comment: str = "",
@@ -84,14 +73,14 @@ def article_submit(*, user, article_id: int, reviewers: Iterable, due_date: date
                    comment: str = "") -> Article:
     """Send a draft to one or more named reviewers, each with the due date."""
     article = _locked(article_id)
-    if not user_can_submit_article(user, article):
-        _refuse(_("你不能提交这篇文章审稿（状态：%(state)s）。")
-                % {"state": article.get_state_display()})
+    _require_now(user, "editorial.submit_article", article, "submit",
+                 _("你不能提交这篇文章审稿（状态：%(state)s）。")
+                 % {"state": article.get_state_display()})
     reviewers = list(reviewers)
     if not reviewers:
         _refuse(_("请至少指定一位审稿人。"))
     for reviewer in reviewers:
-        if not user_can_be_reviewer(reviewer):
+        if not rules.has_perm("editorial.be_reviewer", reviewer):
             _refuse(_("%(name)s 不是审稿人。") % {"name": reviewer.get_username()})
         if reviewer.pk == user.pk or is_own_article(reviewer, article):
             _refuse(_("%(name)s 是本文作者，不能审自己的文章。")
@@ -115,8 +104,7 @@ def article_submit(*, user, article_id: int, reviewers: Iterable, due_date: date
 def article_withdraw(*, user, article_id: int, comment: str = "") -> Article:
     """Take an article out of the workflow; pending reviews are cancelled."""
     article = _locked(article_id)
-    if not user_can_withdraw_article(user, article):
-        _refuse(_("你不能撤回这篇文章。"))
+    _require_now(user, "editorial.withdraw_article", article, "withdraw", _("你不能撤回这篇文章。"))
     ReviewAssignment.objects.filter(
         article=article, decision=ReviewAssignment.Decision.PENDING
     ).update(decision=ReviewAssignment.Decision.CANCELLED, decided_at=timezone.now())
@@ -128,7 +116,6 @@ def article_withdraw(*, user, article_id: int, comment: str = "") -> Article:
 def article_reopen(*, user, article_id: int) -> Article:
     """A withdrawn article becomes a draft again."""
     article = _locked(article_id)
-    if not user_can_reopen_article(user, article):
-        _refuse(_("你不能重新启用这篇文章。"))
+    _require_now(user, "editorial.reopen_article", article, "reopen", _("你不能重新启用这篇文章。"))
     _move(article=article, action="reopen", user=user)
     return article

@@ -30,7 +30,7 @@ def board(request: HttpRequest) -> HttpResponse:
     form = IssueCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            issue = editorial_services.issue_create(**form.cleaned_data)
+            issue = editorial_services.issue_create(user=request.user, **form.cleaned_data)
         except editorial_services.AssemblyError:
             form.add_error("number", _("该刊物已有这一期。"))
         else:
@@ -72,7 +72,8 @@ def board_front(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("封面图片无法使用：%(error)s") % {"error": exc})
         return redirect("publishing:board_issue", pk=pk)
     editorial_services.issue_update(
-        issue=issue, title=form.cleaned_data["title"], cover_date=form.cleaned_data["cover_date"],
+        user=request.user, issue=issue, title=form.cleaned_data["title"],
+        cover_date=form.cleaned_data["cover_date"],
         editor_note_html=_editor_note_html(issue, form.cleaned_data["editor_note"]),
         cover_image=cover,
     )
@@ -105,7 +106,7 @@ def board_add(request: HttpRequest, pk: int) -> HttpResponse:
     article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
     article = get_object_or_404(Article, pk=article_id)
     try:
-        editorial_services.issue_add_article(issue=issue, article=article)
+        editorial_services.issue_add_article(user=request.user, issue=issue, article=article)
     except editorial_services.AssemblyError as exc:
         messages.error(request, str(exc))
     return redirect("publishing:board_issue", pk=pk)
@@ -117,7 +118,7 @@ def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
     article = get_object_or_404(Article, pk=article_id, issue=issue)
-    editorial_services.issue_remove_article(issue=issue, article=article)
+    editorial_services.issue_remove_article(user=request.user, issue=issue, article=article)
     return redirect("publishing:board_issue", pk=pk)
 
 
@@ -134,7 +135,7 @@ def board_move(request: HttpRequest, pk: int) -> HttpResponse:
     move = selectors.layout_with_move(issue=issue, article_id=article_id, direction=direction)
     if move is None:
         raise BadRequest(_("这篇文章不在本期中，或已在栏目的最前或最后。"))
-    editorial_services.issue_arrange(issue=issue, layout=move.layout)
+    editorial_services.issue_arrange(user=request.user, issue=issue, layout=move.layout)
     if move.crossed:
         title = Article.objects.values_list("title", flat=True).get(pk=article_id)
         messages.success(request, _("《%(title)s》已从栏目“%(old)s”移入“%(new)s”。") % {
@@ -150,7 +151,7 @@ def board_arrange(request: HttpRequest, pk: int) -> JsonResponse:
     before = {a.pk: a for a in issue.articles.select_related("section")}
     try:
         layout = layout_from_json(request.body)
-        editorial_services.issue_arrange(issue=issue, layout=layout)
+        editorial_services.issue_arrange(user=request.user, issue=issue, layout=layout)
     except (BadRequest, editorial_services.AssemblyError) as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     # Dragging into another section changes the article's section: say so.

@@ -18,13 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from editorial.mail import mail_message
 from editorial.permissions import MEMBER_GROUP
 from publishing.models import (
     Membership,
@@ -308,10 +308,7 @@ def _invitation(membership: Membership, connection) -> EmailMultiAlternatives:
         "link": settings.SITE_URL.rstrip("/") + path,
         "site_url": settings.SITE_URL,
     }
-    with translation.override("zh-hans"):
-        subject = render_to_string("publishing/email/invitation_subject.txt", context).strip()
-        body = render_to_string("publishing/email/invitation.txt", context)
-    return EmailMultiAlternatives(subject, body, to=[user.email], connection=connection)
+    return mail_message("publishing/email/invitation", context, [user.email], connection=connection)
 
 
 def members_send_invitations(*, membership_ids: list[int]) -> int:

@@ -1,10 +1,15 @@
-"""Who may see and read what in the members' library.
+"""Who may see and read what in the members' library, and who manages issues: django-rules
+predicates registered as permissions, checked like editorial's (``user.has_perm`` in views and
+selectors, ``{% has_perm %}``/``perms`` in templates, ``editorial.permissions.require`` in
+services, which raises the one refusal type, ``PermissionRefused``).
 
-Seeing an issue (its cover, table of contents and summaries) needs only that it is published.
-Reading it (article bodies, the PDF, full-text search hits) depends on the issue's access level
-and the reader's membership. Editors see everything, published or not.
-
-``editor_required`` guards the pages only editors use (the board, releases, proofs, members).
+- ``publishing.view_issue``: an issue's cover, table of contents and summaries (published, or
+  an editor);
+- ``publishing.read_issue``: article bodies, the PDF, full-text search hits (the issue's access
+  level and the reader's membership today; editors everything);
+- ``publishing.view_asset``: a stored image;
+- ``publishing.manage_issues``: the board, releases, proofs, members (editors; the
+  ``editor_required`` view decorator).
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
+import rules
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from editorial.models import ArticleState, Issue, IssueStatus
-from editorial.permissions import is_editor
+from editorial.permissions import PermissionRefused, is_editor
 from editorial.selectors import asset_visible_in_workspace
 from publishing.models import AccessLevel, IssueAccess, Membership
 
@@ -32,10 +37,6 @@ def user_membership(user) -> Membership | None:
         return user.membership
     except Membership.DoesNotExist:
         return None
-
-
-def user_is_editor(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and is_editor(user))
 
 
 def user_is_member(user, *, today: dt.date | None = None) -> bool:
@@ -63,25 +64,32 @@ def issue_is_public(issue: Issue, *, today: dt.date | None = None) -> bool:
     return issue_access(issue).is_public_on(today or timezone.localdate())
 
 
-def user_can_view_issue(user, issue: Issue) -> bool:
-    """Cover, contents and summaries: published issues for everyone, any issue for editors."""
-    return issue.status == IssueStatus.PUBLISHED or user_is_editor(user)
+# --------------------------------------------------------------------------- rules
+
+is_active_editor = rules.is_authenticated & rules.is_active & is_editor
 
 
-def user_can_read_issue(user, issue: Issue, *, today: dt.date | None = None) -> bool:
-    """Article bodies and the PDF."""
-    if user_is_editor(user):
-        return True
-    if issue.status != IssueStatus.PUBLISHED:
-        return False
-    return issue_is_public(issue, today=today) or user_is_member(user, today=today)
+@rules.predicate
+def is_published(user, issue: Issue) -> bool:
+    return issue.status == IssueStatus.PUBLISHED
 
 
-def user_can_view_asset(user, asset) -> bool:
-    """A stored image: editors always; covers and lead images of published issues for anyone;
-    images inside article bodies only for those who may read that issue. Drafts' images stay
-    private even when someone guesses their (random) file name."""
-    if user_is_editor(user) or asset_visible_in_workspace(user, asset):
+@rules.predicate
+def is_public_today(user, issue: Issue) -> bool:
+    return issue_is_public(issue)
+
+
+@rules.predicate
+def is_member_today(user) -> bool:
+    return user_is_member(user)
+
+
+@rules.predicate
+def is_visible_asset(user, asset) -> bool:
+    """A stored image: covers and lead images of published issues for anyone; images inside
+    article bodies only for those who may read that issue; drafts' images only in the
+    workspace, even when someone guesses their (random) file name."""
+    if asset_visible_in_workspace(user, asset):
         return True
     published = Issue.objects.filter(status=IssueStatus.PUBLISHED)
     if published.filter(
@@ -91,7 +99,17 @@ def user_can_view_asset(user, asset) -> bool:
     issues = published.filter(
         articles__state=ArticleState.APPROVED, articles__body__contains=asset.file.url
     ).select_related("access").distinct()
-    return any(user_can_read_issue(user, issue) for issue in issues)
+    return any(can_read_issue(user, issue) for issue in issues)
+
+
+# The board, releases, proofs, members and access levels.
+rules.add_perm("publishing.manage_issues", is_active_editor)
+# Cover, contents and summaries: published issues for everyone, any issue for editors.
+rules.add_perm("publishing.view_issue", is_active_editor | is_published)
+# Article bodies, the PDF and the HTML edition.
+can_read_issue = is_active_editor | (is_published & (is_public_today | is_member_today))
+rules.add_perm("publishing.read_issue", can_read_issue)
+rules.add_perm("publishing.view_asset", is_active_editor | is_visible_asset)
 
 
 def editor_required(view: Callable) -> Callable:
@@ -101,8 +119,8 @@ def editor_required(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user_is_editor(request.user):
-            raise PermissionDenied
+        if not request.user.has_perm("publishing.manage_issues"):
+            raise PermissionRefused
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -165,8 +165,8 @@ def issue_page_context(*, issue: Issue, user) -> dict:
     issue's ``updated_at`` (stamped by every change to what it prints), the reader's access and
     language, so a cached page costs one query and the query count never grows with articles.
     """
-    can_read = permissions.user_can_read_issue(user, issue)
-    is_editor = permissions.user_is_editor(user)
+    can_read = user.has_perm("publishing.read_issue", issue)
+    is_editor = user.has_perm("publishing.manage_issues")
     context = {
         "issue": issue,
         "articles": _Once(lambda: issue_articles_for_print(issue)),
@@ -189,7 +189,7 @@ def article_page_context(*, issue: Issue, slug: str, user) -> dict | None:
     index = next((i for i, a in enumerate(articles) if a.slug == slug), None)
     if index is None:
         return None
-    can_read = permissions.user_can_read_issue(user, issue)
+    can_read = user.has_perm("publishing.read_issue", issue)
     return {
         "issue": issue,
         "article": articles[index],
@@ -203,7 +203,7 @@ def article_page_context(*, issue: Issue, slug: str, user) -> dict | None:
 def article_search_for(*, user, query: str) -> list[SearchHit]:
     """Search only what this user may read: members-only issues stay out of anonymous results."""
     readable = [i.pk for i in issue_list_published().select_related("access")
-                if permissions.user_can_read_issue(user, i)]
+                if user.has_perm("publishing.read_issue", i)]
     return article_search(query=query, readable_issue_ids=readable)
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from editorial.mail import mail_messages_each
 from editorial.models import Issue
 from editorial.richtext import plain_text
 from editorial.services import issue_touch
@@ -64,8 +64,8 @@ def search_index_issue(*, issue: Issue) -> int:
             article=article,
             issue=issue,
             title=" ".join(filter(None, [article.title, article.subtitle])),
-            authors=" ".join(c.contributor.name for c in article.credits.all()),
-            tags=" ".join(t.name for t in article.tags.all()),
+            authors=" ".join(c.name for c in article.printed.credits),
+            tags=" ".join(article.printed.tags),
             body_text=plain_text(article.body),
             summary=article.summary,
         )
@@ -116,15 +116,12 @@ def issue_announce(*, issue: Issue) -> int:
         "articles": issue_articles_for_print(issue),
         "link": settings.SITE_URL.rstrip("/") + issue.get_absolute_url(),
     }
-    with translation.override("zh-hans"):
-        subject = render_to_string("publishing/email/announcement_subject.txt", context).strip()
-        body = render_to_string("publishing/email/announcement.txt", context)
     sent = 0
     with get_connection() as connection:
         for start in range(0, len(recipients), MAIL_BATCH):
             batch = recipients[start:start + MAIL_BATCH]
-            messages = [EmailMultiAlternatives(subject, body, to=[email], connection=connection)
-                        for email in batch]
+            messages = mail_messages_each("publishing/email/announcement", context, batch,
+                                          connection=connection)
             sent += connection.send_messages(messages) or 0
             Announcement.objects.filter(pk=announcement.pk).update(recipients=start + len(batch))
     Announcement.objects.filter(pk=announcement.pk).update(sent_at=timezone.now(), recipients=sent)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from editorial.models import Asset, Issue
+from editorial.permissions import PermissionRefused
 from publishing.library import members as member_services
 from publishing.library import permissions, selectors, services
 from publishing.library.caching import anonymous_page
@@ -29,7 +29,7 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", "
 def _viewable_issue(request: HttpRequest, publication_slug: str, number: int) -> Issue:
     """The issue if this user may see it at all; otherwise 404, never a hint it exists."""
     issue = selectors.issue_with_contents(publication_slug=publication_slug, number=number)
-    if issue is None or not permissions.user_can_view_issue(request.user, issue):
+    if issue is None or not request.user.has_perm("publishing.view_issue", issue):
         raise Http404
     return issue
 
@@ -69,7 +69,7 @@ def article_detail(request: HttpRequest, publication_slug: str, number: int,
 def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
               version: int | None = None) -> HttpResponse:
     issue = _viewable_issue(request, publication_slug, number)
-    if not permissions.user_can_read_issue(request.user, issue):
+    if not request.user.has_perm("publishing.read_issue", issue):
         return _refuse_reading(request, issue)
     edition = selectors.issue_edition_for_download(issue, version)
     if edition is None:
@@ -95,7 +95,7 @@ def issue_cover(request: HttpRequest, publication_slug: str, number: int) -> Htt
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:
     asset = Asset.objects.filter(file=path).first()
-    if asset is None or not permissions.user_can_view_asset(request.user, asset):
+    if asset is None or not request.user.has_perm("publishing.view_asset", asset):
         raise Http404
     try:
         full_path = asset.file.path
@@ -157,8 +157,8 @@ def members_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def issue_access(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
     issue = _viewable_issue(request, publication_slug, number)
-    if not permissions.user_is_editor(request.user):
-        raise PermissionDenied
+    if not request.user.has_perm("publishing.manage_issues"):
+        raise PermissionRefused
     form = IssueAccessForm(request.POST)
     if form.is_valid():
         services.issue_set_access(issue=issue, level=form.cleaned_data["level"],
@@ -173,7 +173,7 @@ def issue_html(request: HttpRequest, publication_slug: str, number: int,
                path: str = "index.html") -> HttpResponse:
     """A file of the issue's HTML edition (index, article pages, stylesheet, images)."""
     issue = _viewable_issue(request, publication_slug, number)
-    if not permissions.user_can_read_issue(request.user, issue):
+    if not request.user.has_perm("publishing.read_issue", issue):
         return _refuse_reading(request, issue)
     file = selectors.issue_edition_html_file(issue, path)
     if file is None:

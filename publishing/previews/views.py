@@ -6,11 +6,11 @@ The HTML preview needs no WeasyPrint; the PDF preview imports it when it renders
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from editorial.models import Article
+from editorial.permissions import PermissionRefused
 
 # A preview is our own HTML with an inline stylesheet: no scripts, no foreign anything.
 PREVIEW_CSP = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; "
@@ -19,14 +19,12 @@ PREVIEW_CSP = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; b
 
 def _previewable(request: HttpRequest, pk: int) -> Article:
     """Only those who may see the draft in the workspace may preview it."""
-    from editorial.permissions import user_can_view_article
-
     article = get_object_or_404(
         Article.objects.select_related("section__publication", "issue__publication", "lead_image"),
         pk=pk,
     )
-    if not user_can_view_article(request.user, article):
-        raise PermissionDenied
+    if not request.user.has_perm("editorial.view_article", article):
+        raise PermissionRefused
     return article
 
 

@@ -6,14 +6,13 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from editorial.models import Issue
-from publishing.library import permissions
+from editorial.permissions import require
 from publishing.library.selectors import issue_edition_root
 from publishing.models import (
     EventKind,
@@ -28,8 +27,7 @@ from publishing.rendering.services import issue_render
 @transaction.atomic
 def proof_request(*, issue: Issue, actor) -> Proof:
     """Queue a full-issue PDF proof; the page shows its progress and then its thumbnails."""
-    if not permissions.user_is_editor(actor):
-        raise PermissionDenied
+    require(actor, "publishing.manage_issues")
     proof = Proof.objects.create(issue=issue, requested_by=actor)
     _event(issue, EventKind.PROOF, actor, _("申请校样"))
     proof_id = proof.pk

@@ -26,19 +26,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from editorial.mail import mail_send
 from editorial.models import Issue, IssueStatus
-from editorial.permissions import EDITOR_GROUP
+from editorial.permissions import EDITOR_GROUP, require
 from editorial.services import issue_set_status, issue_touch
-from publishing.library import permissions
 from publishing.library.services import issue_announce, search_index_issue
 from publishing.models import (
     Edition,
@@ -75,8 +73,7 @@ def _editor_emails() -> list[str]:
 @transaction.atomic
 def issue_schedule(*, issue: Issue, release_at: datetime, actor) -> Release:
     """Set (or move) the release time; the publish task for the old time becomes stale."""
-    if not permissions.user_is_editor(actor):
-        raise PermissionDenied
+    require(actor, "publishing.manage_issues")
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status == IssueStatus.PUBLISHED:
         raise ValidationError(_("本期已出版，不能再排期；如需更正请发布新版本。"))
@@ -114,8 +111,7 @@ def _enqueue_publish(issue_id: int, token: str, release_at: datetime) -> None:
 
 @transaction.atomic
 def issue_unschedule(*, issue: Issue, actor) -> Release:
-    if not permissions.user_is_editor(actor):
-        raise PermissionDenied
+    require(actor, "publishing.manage_issues")
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     release = Release.objects.select_for_update().filter(issue=issue).first()
     if release is None or issue.status != IssueStatus.SCHEDULED:
@@ -228,15 +224,9 @@ def issue_after_publish(*, issue: Issue) -> None:
 
 
 def issue_publish_failed_mail(*, issue: Issue, message: str) -> int:
-    recipients = _editor_emails()
-    if not recipients:
-        return 0
     context = {"issue": issue, "message": message,
                "link": settings.SITE_URL.rstrip("/") + selectors.board_url(issue)}
-    with translation.override("zh-hans"):
-        subject = render_to_string("publishing/email/publish_failed_subject.txt", context).strip()
-        body = render_to_string("publishing/email/publish_failed.txt", context)
-    return send_mail(subject, body, None, recipients)
+    return mail_send("publishing/email/publish_failed", context, _editor_emails())
 
 
 def issue_publish_due(*, now: datetime | None = None) -> list[tuple[Issue, PublishOutcome | str]]:
@@ -255,8 +245,7 @@ def issue_publish_due(*, now: datetime | None = None) -> list[tuple[Issue, Publi
 def edition_correct(*, issue: Issue, erratum: str, actor) -> Edition:
     """A correction: render the issue again as a new version with a dated erratum note.
     The earlier edition stays downloadable, marked superseded."""
-    if not permissions.user_is_editor(actor):
-        raise PermissionDenied
+    require(actor, "publishing.manage_issues")
     if not erratum.strip():
         raise ValidationError(_("请填写勘误说明。"))
     current = issue.editions.filter(superseded_at__isnull=True).first()

@@ -24,6 +24,7 @@ from publishing.rendering.layout import (
     headline_measure,
     masthead_for,
 )
+from publishing.rendering.selectors import printed_content
 from publishing.rendering.typography import (
     autospace,
     plain_title,
@@ -149,7 +150,7 @@ def _prepare_article(article: Article, *, first_in_section: bool,
                      geometry: PageGeometry | None = None) -> PreparedArticle:
     """The article for one output; with ``geometry`` (print) headlines are balanced for its
     measure and images sized to whole body lines."""
-    groups = article.byline_groups()
+    groups = printed_content(article).byline_groups()
     lead = image_url(article.lead_image.file.name) if article.lead_image else None
     title = plain_title(article.title)
     measure = headline_measure(geometry.line_chars, article.section) if geometry else None
@@ -230,7 +231,7 @@ def _issue_context(issue: Issue, articles: list[Article],
                    geometry: PageGeometry | None = None) -> dict:
     publication = issue.publication
     sections = _prepare_sections(articles, image_url, geometry)
-    tags = sorted({tag.name for article in articles for tag in article.tags.all()})
+    tags = sorted({tag for article in articles for tag in printed_content(article).tags})
     created = issue.cover_date or issue.created_at.date()
     return {
         "issue": issue,

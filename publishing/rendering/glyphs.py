@@ -21,6 +21,7 @@ from fontTools.ttLib import TTFont
 from editorial.models import Article, Issue
 from editorial.richtext import plain_text
 from publishing.errors import MissingGlyphsError, RenderError
+from publishing.rendering.selectors import printed_content
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
@@ -103,7 +104,7 @@ def undrawable_characters(text: str) -> str:
 def _article_texts(article: Article) -> str:
     parts = [article.section.name, article.title, article.subtitle, article.summary,
              article.source, plain_text(article.body)]
-    for names, note in article.byline_groups():
+    for names, note in printed_content(article).byline_groups():
         parts.extend(names)
         parts.append(note)
     return "\n".join(parts)

@@ -1,27 +1,40 @@
-"""Inter-character justification for Chinese text, patched into WeasyPrint 70.
+"""Inter-character justification for Chinese text, patched into WeasyPrint 70.0.
 
 WeasyPrint 70 justifies a line only by widening its spaces, which leaves Chinese lines ragged
 (they have no spaces) and puts all the slack of a mixed line into its few spaces. For text in
 ``lang="zh-*"`` the slack is spread between the Chinese characters instead (inter-character
-justification, as Chinese typesetting does); see ``_install_cjk_justification``. The patch is
-installed when this module is imported, i.e. by ``publishing.rendering.pdf``.
+justification, as Chinese typesetting does).
+
+The patch replaces two WeasyPrint internals, so it is written for one WeasyPrint version
+(``WEASYPRINT_VERSION``). Importing this module changes nothing and imports no WeasyPrint:
+the renderer calls ``install()`` before it runs WeasyPrint, and ``install()`` refuses, with
+``ImproperlyConfigured``, any other WeasyPrint version; the system check
+``publishing.E001`` (``publishing.checks``) says the same at start-up, so a deployment with
+the wrong WeasyPrint does not start instead of printing ragged Chinese.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 
-import weasyprint
-from weasyprint.formatting_structure import boxes as wp_boxes
-from weasyprint.layout import inline as wp_inline
-from weasyprint.text import line_break as wp_line_break
-from weasyprint.text.ffi import TO_UNITS, ffi, pango
+from django.core.exceptions import ImproperlyConfigured
 
 from publishing.rendering.typography import WIDE_CHARACTERS
 
-logger = logging.getLogger(__name__)
+# The WeasyPrint release whose internals (``Layout.set_text``, ``count_expandable_spaces``)
+# this patch was written against and checked with.
+WEASYPRINT_VERSION = "70.0"
+
+
+def version_problem(installed: str) -> str | None:
+    """Why the patch cannot run on WeasyPrint ``installed``, or None if it can."""
+    if installed == WEASYPRINT_VERSION:
+        return None
+    return (f"WeasyPrint {installed} is installed, but Chinese inter-character justification "
+            f"(publishing/rendering/justification.py) is written for WeasyPrint "
+            f"{WEASYPRINT_VERSION}: install weasyprint=={WEASYPRINT_VERSION} (requirements.lock), "
+            "or port the patch to the new version and update WEASYPRINT_VERSION.")
 
 
 def _is_zh(style) -> bool:
@@ -37,6 +50,8 @@ _EXPANDABLE_RUNS_RE = re.compile(f"( +|\u00a0+|[{_STRETCHABLE}]+)")
 
 def _count_expandable(box) -> int:
     """Justification opportunities: spaces, and in Chinese text every wide character too."""
+    from weasyprint.formatting_structure import boxes as wp_boxes
+
     if isinstance(box, wp_boxes.TextBox):
         if _is_zh(box.style):
             return len(_EXPANDABLE_RE.findall(box.text))
@@ -77,6 +92,8 @@ def _spacing_ranges(text: str, *, spacing: float, word_spacing: float,
 
 
 def _set_text_with_cjk_justification(original: Callable) -> Callable:
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
     def set_text(self, text: str, justify: bool = False) -> None:
         spacing = self.justification_spacing
         if not (justify and spacing and _is_zh(self.style)):
@@ -108,17 +125,28 @@ def _set_text_with_cjk_justification(original: Callable) -> Callable:
     return set_text
 
 
-def _install_cjk_justification() -> None:
-    """Spread justification slack over Chinese characters, not just spaces (WeasyPrint 70)."""
-    layout_class = wp_line_break.Layout
-    if getattr(layout_class.set_text, "cjk_justification", False):
+def installed() -> bool:
+    """Whether this process's WeasyPrint justifies Chinese text inter-character."""
+    from weasyprint.text import line_break as wp_line_break
+
+    return getattr(wp_line_break.Layout.set_text, "cjk_justification", False)
+
+
+def install() -> None:
+    """Spread justification slack over Chinese characters, not just spaces (idempotent).
+
+    Raises ``ImproperlyConfigured`` on a WeasyPrint other than ``WEASYPRINT_VERSION``: the
+    patch would either fail or, worse, quietly set ragged or overfull Chinese lines.
+    """
+    import weasyprint
+
+    problem = version_problem(weasyprint.__version__)
+    if problem:
+        raise ImproperlyConfigured(problem)
+    if installed():
         return
-    if not (hasattr(wp_inline, "count_expandable_spaces") and hasattr(layout_class, "set_text")):
-        logger.warning("WeasyPrint %s: inter-character justification not installed",
-                       weasyprint.__version__)
-        return
+    from weasyprint.layout import inline as wp_inline
+    from weasyprint.text import line_break as wp_line_break
+
     wp_inline.count_expandable_spaces = _count_expandable
-    layout_class.set_text = _set_text_with_cjk_justification(layout_class.set_text)
-
-
-_install_cjk_justification()
+    wp_line_break.Layout.set_text = _set_text_with_cjk_justification(wp_line_break.Layout.set_text)

@@ -1,7 +1,7 @@
 """PDF output: the only place WeasyPrint runs, always with the restricted URL fetcher.
 
-Importing this module imports WeasyPrint and installs the CJK justification patch; callers
-import it where a render happens, so web workers that never render start light.
+Importing this module imports WeasyPrint; callers import it where a render happens, so web
+workers that never render start light. Each render installs the CJK justification patch first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from editorial.models import Article, Issue
 from publishing.errors import MissingGlyphsError
-from publishing.rendering import justification  # noqa: F401 - installs the CJK justification
+from publishing.rendering import justification
 from publishing.rendering.fetcher import url_fetcher
 from publishing.rendering.glyphs import _text_sources, check_glyphs
 from publishing.rendering.layout import blank_pages_needed
@@ -67,6 +67,7 @@ def pdf_from_html(job: PdfJob | str, *, sources: list[tuple[str, str]] | None = 
         job = PdfJob(job, SCREEN, DocumentFacts(key="html", title="", publisher="",
                                                 publication="", created=date.today()))
     fetcher = url_fetcher()
+    justification.install()  # refuses a WeasyPrint it was not written for
     collector = _NotdefCollector()
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(collector)

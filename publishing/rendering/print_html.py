@@ -22,7 +22,7 @@ from publishing.rendering.context import (
 from publishing.rendering.geometry import PageGeometry, page_geometry
 from publishing.rendering.glyphs import _text_sources
 from publishing.rendering.layout import masthead_for
-from publishing.rendering.selectors import issue_articles_for_print
+from publishing.rendering.selectors import issue_articles_for_print, printed_content
 from publishing.rendering.typography import autospace, plain_title
 from publishing.rendering.variants import (
     OUTPUT_PROFILE,
@@ -84,7 +84,7 @@ def article_print_html(article: Article, *, print_mode: bool = False) -> str:
         "meta": {"title": plain_title(article.title),
                  "author": publication.publisher or publication.editorial_office,
                  "subject": article.section.name,
-                 "keywords": ", ".join(sorted(t.name for t in article.tags.all())),
+                 "keywords": ", ".join(printed_content(article).tags),
                  "created": (article.issue.cover_date if article.issue and article.issue.cover_date
                              else article.updated_at.date()).isoformat()},
     })

@@ -6,16 +6,10 @@ import hashlib
 import json
 
 from django.db.models import Prefetch, Q
-from taggit.models import Tag
 
-from editorial.models import (
-    Article,
-    ArticleContributor,
-    ArticleState,
-    Contributor,
-    Issue,
-)
+from editorial.models import Article, ArticleContributor, ArticleState, Issue
 from editorial.selectors import articles_in_issue_order
+from editorial.snapshots import ArticleContent
 
 
 def issue_articles_for_print(issue: Issue) -> list[Article]:
@@ -42,23 +36,24 @@ def issue_articles_for_print(issue: Issue) -> list[Article]:
 
 
 def _as_approved(article: Article) -> Article:
-    """Put the approved revision's content on the (unsaved) article, credits and tags included,
-    through the same prefetch cache ``article.credits.all()`` and ``article.tags.all()`` read."""
+    """Put the approved revision's content on the (never saved) article: its fields, and the
+    whole snapshot, credits and tags included, as ``article.printed``."""
     revision = article.approved_revision
     if revision is None:
-        return article
-    for field in ("title", "subtitle", "summary", "body", "source"):
-        setattr(article, field, getattr(revision, field))
-    article.lead_image = revision.lead_image
-    cache = article._prefetched_objects_cache
-    cache["credits"] = [
-        ArticleContributor(article=article, position=index, note=credit.get("note", ""),
-                           contributor=Contributor(name=credit["name"],
-                                                   affiliation=credit.get("affiliation", "")))
-        for index, credit in enumerate(revision.credits)
-    ]
-    cache["tags"] = [Tag(name=name) for name in sorted(revision.tags)]
+        return printed_content(article) and article
+    content = ArticleContent.of_revision(revision, section=article.section, issue=article.issue)
+    for field in ("title", "subtitle", "summary", "body", "source", "lead_image"):
+        setattr(article, field, getattr(content, field))
+    article.printed = content
     return article
+
+
+def printed_content(article: Article) -> ArticleContent:
+    """What prints for ``article``: set by ``issue_articles_for_print`` (the approved revision);
+    an article previewed on its own prints what it holds now."""
+    if "printed" not in vars(article):
+        article.printed = ArticleContent.of_article(article)
+    return article.printed
 
 
 def issue_content_hash(issue: Issue) -> str:
@@ -75,8 +70,8 @@ def issue_content_hash(issue: Issue) -> str:
         "articles": [
             [a.pk, a.section.name, a.section.layout, a.section.new_page_per_article,
              a.position, a.title, a.subtitle, a.summary, a.body, a.source,
-             [[c.contributor.name, c.note] for c in a.credits.all()],
-             sorted(t.name for t in a.tags.all()),
+             [[c.name, c.note] for c in a.printed.credits],
+             sorted(a.printed.tags),
              a.lead_image.sha256 if a.lead_image else ""]
             for a in articles
         ],

@@ -20,7 +20,7 @@ from editorial.models import Article
 from editorial.permissions import MEMBER_GROUP
 from publishing.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 START = ["/", "/issues/", "/search/?q=数字贸易", "/issues/feed/", "/editorial/",
          "/editorial/articles/", "/editorial/issues/", "/library/members/", "/accounts/login/",

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.editorial import factories_workspace as wf
+from tests.factories import EditorFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,16 @@ PAGES = {
 
 def _get(client: Client, how: str, settings):
     if how == "bad_request":
-        client.force_login(wf.editor())
+        client.force_login(EditorFactory())
         return client.post(reverse("publishing:board_move", args=[1]), {"article": "abc"})
     if how == "forbidden":
-        client.force_login(wf.member("a-member"))
+        client.force_login(MemberFactory(username="a-member"))
         return client.get(reverse("editorial:dashboard"))
     if how == "not_found":
         return client.get("/issues/no-such-publication/99/")
     if how == "too_large":
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-        client.force_login(wf.editor())
+        client.force_login(EditorFactory())
         return client.post(reverse("publishing:board_move", args=[1]), {"article": "1" * 2000})
     if how == "unsatisfiable":
         from tests.publishing.test_hostile_headers import _public_issue_with_pdf

@@ -1,41 +1,14 @@
-"""Factories for the editorial workspace tests: users in each role, articles with revisions."""
+"""Articles made the way the workspace makes them: through the services, with revisions."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from editorial import services
 from editorial.models import Article, ArticleState
-from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
-from tests.factories import SectionFactory, UserFactory
-
-PASSWORD = "correct-horse-battery"
-
-
-def user_in(group: str | None, username: str, **extra):
-    user = UserFactory(username=username, **extra)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def editor(username: str = "editor", **extra):
-    return user_in(EDITOR_GROUP, username, first_name=extra.pop("first_name", "编辑甲"), **extra)
-
-
-def reviewer(username: str = "reviewer", **extra):
-    return user_in(REVIEWER_GROUP, username, first_name=extra.pop("first_name", "审稿乙"), **extra)
-
-
-def member(username: str = "member", **extra):
-    return user_in(MEMBER_GROUP, username, **extra)
-
-
-def superuser(username: str = "admin"):
-    return UserFactory(username=username, is_superuser=True, is_staff=True)
+from tests.factories import SectionFactory
 
 
 def draft_article(*, by, title: str = "数字贸易发展新优势", body: str | None = None,

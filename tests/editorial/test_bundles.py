@@ -361,3 +361,32 @@ def test_sections_and_articles_follow_bundle_order(tmp_path):
     bundle_import(directory=write_bundle(tmp_path / "b", articles=articles))
     order = list(Article.objects.order_by("position").values_list("section__name", "slug"))
     assert order == [("专家观点", "c"), ("国内资讯", "b"), ("协会动态", "a")]
+
+
+def test_import_matches_contributors_on_name_and_affiliation_as_the_workspace_does(bundle):
+    from editorial.models import Contributor
+
+    note = "商务部国际贸易经济合作研究院研究员"
+    same = Contributor.objects.create(name="李西林", affiliation=note)
+    namesake = Contributor.objects.create(name="王晓红", affiliation="另一所大学")
+    run_import(bundle)
+    expert = Article.objects.get(slug="li-xilin-advantages")
+    credited = [c.contributor for c in expert.credits.order_by("position")]
+    assert credited[0] == same
+    assert credited[1] != namesake and credited[1].affiliation == note
+    assert Contributor.objects.filter(name="王晓红").count() == 2
+
+
+def test_a_changed_reimport_goes_through_the_services_and_stays_approved(bundle):
+    from editorial.models import ArticleState
+
+    run_import(bundle)
+    article = Article.objects.get(slug="ai-export-limits")
+    assert article.state == ArticleState.APPROVED
+    assert list(article.revisions.values_list("number", "note")) == [(1, "期刊包导入")]
+    path = bundle / "articles" / "05-ai-export-limits.md"
+    path.write_text(path.read_text().replace("ChatGPT", "Claude"), encoding="utf-8")
+    run_import(bundle)
+    article.refresh_from_db()
+    assert article.state == ArticleState.APPROVED and article.version == 2
+    assert article.approved_revision.number == 2

@@ -17,6 +17,7 @@ from tests.factories import (
     ArticleFactory,
     ContributorFactory,
     CreditFactory,
+    EditorFactory,
     IssueFactory,
     PublicationFactory,
     SectionFactory,
@@ -148,9 +149,10 @@ def test_arranging_an_issue_orders_sections_and_moves_articles_between_them():
     a, b = (ArticleFactory(issue=issue, section=first, position=i) for i in range(2))
     c = ArticleFactory(issue=issue, section=second, position=2)
     # Sections swapped, and b dragged into the second section.
-    issue_arrange(issue=issue, layout=[(second.pk, [c.pk, b.pk]), (first.pk, [a.pk])])
+    editor = EditorFactory()
+    issue_arrange(user=editor, issue=issue, layout=[(second.pk, [c.pk, b.pk]), (first.pk, [a.pk])])
     ordered = articles_in_issue_order(issue.articles.select_related("section"))
     assert [(x.pk, x.section_id) for x in ordered] == [
         (c.pk, second.pk), (b.pk, second.pk), (a.pk, first.pk)]
     with pytest.raises(AssemblyError):
-        issue_arrange(issue=issue, layout=[(first.pk, [a.pk])])
+        issue_arrange(user=editor, issue=issue, layout=[(first.pk, [a.pk])])

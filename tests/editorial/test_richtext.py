@@ -104,3 +104,10 @@ def test_sanitize_keeps_ordinary_links():
     assert 'href="https://www.mofcom.gov.cn/"' in sanitize_html(
         '<a href="https://www.mofcom.gov.cn/">商务部</a>')
     assert 'href="/issues/x/1/"' in sanitize_html('<a href="/issues/x/1/">本刊</a>')
+
+
+def test_plain_text_drops_tags_and_decodes_entities():
+    from editorial.richtext import plain_text
+
+    html = "<h2>数字&amp;贸易</h2><p>当前 &lt;2023&gt;，<em>增长</em>。</p>"
+    assert plain_text(html) == "数字&贸易当前 <2023>，增长。"

@@ -6,15 +6,21 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from pypdf import PdfWriter
 
 from editorial.models import IssueStatus
-from publishing.models import AccessLevel, Edition, Membership
+from publishing.models import AccessLevel, Edition
 from publishing.selectors import issue_edition_root
 from publishing.services import issue_set_access, search_index_issue
-from tests.factories import ArticleFactory, IssueFactory, SectionFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    EditorFactory,
+    IssueFactory,
+    MemberFactory,
+    ReviewerFactory,
+    SectionFactory,
+)
 
 # Each issue's article carries a marker word found nowhere else.
 MARKERS = {
@@ -67,19 +73,10 @@ def build_library() -> Library:
         search_index_issue(issue=issue)
         issues[key], articles[key] = issue, article
 
-    editors, _ = Group.objects.get_or_create(name="编辑")
-    reviewers, _ = Group.objects.get_or_create(name="审稿人")
-    members, _ = Group.objects.get_or_create(name="会员")
-    member = UserFactory(username="member")
-    member.groups.add(members)
-    Membership.objects.create(user=member, expires_on=today + dt.timedelta(days=100))
-    expired = UserFactory(username="expired")
-    expired.groups.add(members)
-    Membership.objects.create(user=expired, expires_on=today - dt.timedelta(days=1))
-    editor = UserFactory(username="editor")
-    editor.groups.add(editors)
-    reviewer = UserFactory(username="reviewer")
-    reviewer.groups.add(reviewers)
+    member = MemberFactory(expires_on=today + dt.timedelta(days=100))
+    expired = MemberFactory(username="expired", expires_on=today - dt.timedelta(days=1))
+    # No display names: the English pages must show no Chinese that is not content.
+    editor, reviewer = EditorFactory(first_name=""), ReviewerFactory(first_name="")
     users = {"anonymous": None, "member": member, "expired": expired, "editor": editor,
              "reviewer": reviewer}
     return Library(issues, articles, users)

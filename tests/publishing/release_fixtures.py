@@ -1,11 +1,9 @@
-"""An issue ready to publish: approved articles, a cover, an editor to act."""
+"""An issue ready to publish: approved articles and a cover."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-
-from django.contrib.auth.models import Group
 
 from editorial.services import asset_store
 from tests.factories import (
@@ -13,7 +11,6 @@ from tests.factories import (
     IssueFactory,
     PublicationFactory,
     SectionFactory,
-    UserFactory,
     png_bytes,
 )
 
@@ -35,12 +32,6 @@ def ready_issue(number: int = 9):
                    title="我市跨境电商企业加快布局海外仓", source="大连日报",
                    body="<p>海外仓建设提速，服务 RCEP 市场。</p>")
     return issue
-
-
-def make_editor(username: str = "editor"):
-    user = UserFactory(username=username, email=f"{username}@example.cn")
-    user.groups.add(Group.objects.get_or_create(name="编辑")[0])
-    return user
 
 
 def file_hash(path: Path) -> str:

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Article
-from tests.editorial import factories_workspace as wf
-from tests.factories import ArticleFactory, IssueFactory, SectionFactory
+from tests.factories import ArticleFactory, EditorFactory, IssueFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def board(client):
     a = ArticleFactory(issue=issue, section=expert, position=0, title="甲文")
     b = ArticleFactory(issue=issue, section=expert, position=1, title="乙文")
     c = ArticleFactory(issue=issue, section=news, position=2, title="丙文")
-    client.force_login(wf.editor())
+    client.force_login(EditorFactory())
     return client, issue, (a, b, c), (expert, news)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from editorial.models import IssueStatus
 from publishing.models import Proof, Release
-from tests.editorial import factories_workspace as ws
+from tests.factories import AdminFactory, EditorFactory, MemberFactory, ReviewerFactory
 from tests.publishing.release_fixtures import ready_issue
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ ALLOWED = {"editor", "admin"}
 
 @pytest.fixture
 def setup():
-    users = {"anonymous": None, "member": ws.member(), "reviewer": ws.reviewer(),
-             "editor": ws.editor(), "admin": ws.superuser()}
+    users = {"anonymous": None, "member": MemberFactory(), "reviewer": ReviewerFactory(),
+             "editor": EditorFactory(), "admin": AdminFactory()}
     issue = ready_issue()
     proof = Proof.objects.create(issue=issue)
     return users, issue, proof

@@ -10,10 +10,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from publishing.selectors import issue_edition_root
-from tests.editorial import factories_workspace as ws
+from tests.factories import EditorFactory, MemberFactory, ReviewerFactory
 from tests.publishing.release_fixtures import ready_issue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def download(client, issue):
@@ -23,7 +23,7 @@ def download(client, issue):
 
 def test_editor_downloads_the_print_shop_pdf_and_a_second_download_reuses_it(client):
     issue = ready_issue()
-    client.force_login(ws.editor())
+    client.force_login(EditorFactory())
     response, data = download(client, issue)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
@@ -41,7 +41,7 @@ def test_editor_downloads_the_print_shop_pdf_and_a_second_download_reuses_it(cli
 
 def test_a_changed_masthead_makes_a_new_print_file(client):
     issue = ready_issue()
-    client.force_login(ws.editor())
+    client.force_login(EditorFactory())
     _response, first = download(client, issue)
     issue.publication.printer = "大连海事印刷厂"
     issue.publication.save()
@@ -50,10 +50,10 @@ def test_a_changed_masthead_makes_a_new_print_file(client):
     assert len(list((issue_edition_root(issue) / "print").glob("*.pdf"))) == 1
 
 
-@pytest.mark.parametrize("role", ["member", "reviewer"])
+@pytest.mark.parametrize("role", [MemberFactory, ReviewerFactory], ids=["member", "reviewer"])
 def test_only_editors_get_the_print_file(client, role):
     issue = ready_issue()
-    client.force_login(getattr(ws, role)())
+    client.force_login(role())
     response = client.get(reverse("publishing:board_print_pdf", args=[issue.pk]))
     assert response.status_code == 403
     assert not (issue_edition_root(issue) / "print").exists()
@@ -61,6 +61,6 @@ def test_only_editors_get_the_print_file(client, role):
 
 def test_board_links_the_print_file(client):
     issue = ready_issue()
-    client.force_login(ws.editor())
+    client.force_login(EditorFactory())
     page = client.get(reverse("publishing:board_issue", args=[issue.pk])).content.decode()
     assert reverse("publishing:board_print_pdf", args=[issue.pk]) in page

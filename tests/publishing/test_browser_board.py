@@ -1,12 +1,11 @@
 """The issue planning board in a real Chromium: an editor builds an issue from approved
-articles, reorders them by mouse and by keyboard, looks at the proof thumbnails, schedules it a
-minute ahead, and the worker publishes it on time."""
+articles, reorders them by mouse and by keyboard, looks at the proof thumbnails, schedules it an
+hour ahead, and the worker publishes it when the (injected) clock gets there."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 import pytest
 from django.core.management import call_command
@@ -15,8 +14,14 @@ from django.utils import timezone
 from editorial.models import Issue, IssueStatus
 from publishing.models import Edition
 from tests.conftest import ARTIFACTS
-from tests.factories import ArticleFactory, PublicationFactory, SectionFactory, png_bytes
-from tests.publishing.release_fixtures import make_editor
+from tests.factories import (
+    PASSWORD,
+    ArticleFactory,
+    EditorFactory,
+    PublicationFactory,
+    SectionFactory,
+    png_bytes,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +39,8 @@ def titles(page) -> list[str]:
     return page.locator("#layout .article-item .title").all_inner_texts()
 
 
-def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_server, tmp_path):
+def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_server, tmp_path,
+                                                                 time_machine):
     publication = PublicationFactory()
     expert = SectionFactory(publication=publication, name="专家观点", position=0)
     news = SectionFactory(publication=publication, name="国内资讯", position=1)
@@ -42,9 +48,7 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
                            ("我市跨境电商企业加快布局海外仓", news)]:
         ArticleFactory(issue=None, section=section, title=title, slug=f"a-{len(title)}",
                        body=f"<p>{title}。当前，数字技术快速发展，跨境电商进出口 2.38 万亿元。</p>")
-    editor = make_editor()
-    editor.set_password("correct-horse-battery")
-    editor.save()
+    EditorFactory()
     cover = tmp_path / "cover.png"
     cover.write_bytes(png_bytes(300, 420, "#1f3a5f"))
     base = live_server.url
@@ -56,7 +60,7 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{base}/accounts/login/?next=/editorial/issues/")
     page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct-horse-battery")
+    page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/editorial/issues/")
 
@@ -103,11 +107,9 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
     assert "与当前内容一致" in page.locator("#proof-panel").inner_text()
     shot(page, "2-proof-thumbnails")
 
-    # Schedule a minute ahead (Beijing time, minute precision) and let the worker publish.
-    release = timezone.localtime() + dt.timedelta(minutes=1)
-    release = release.replace(second=0, microsecond=0)
-    if release <= timezone.localtime() + dt.timedelta(seconds=5):
-        release += dt.timedelta(minutes=1)
+    # Schedule an hour ahead (Beijing time, minute precision); the worker leaves it alone until
+    # the injected clock reaches the release time, then publishes it.
+    release = (timezone.localtime() + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
     page.fill("#id_release_at", release.strftime("%Y-%m-%dT%H:%M"))
     with page.expect_navigation():
         page.get_by_role("button", name="排期出版").click()
@@ -115,10 +117,11 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
     shot(page, "3-scheduled")
     issue = Issue.objects.get(number=12)
     assert issue.status == IssueStatus.SCHEDULED
+    time_machine.move_to(release - dt.timedelta(seconds=1))
     run_worker()
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SCHEDULED  # not before its time
-    time.sleep(max(0.0, (release - timezone.localtime()).total_seconds()) + 1)
+    time_machine.move_to(release)
     run_worker()
     page.reload()
     assert "已出版" in page.locator("h1 .state").inner_text()

@@ -13,7 +13,8 @@ from django.utils import timezone
 from publishing.models import Release
 from publishing.services import issue_publish, issue_set_access, member_add, search_index_issue
 from tests.conftest import ARTIFACTS
-from tests.publishing.release_fixtures import make_editor, ready_issue
+from tests.factories import EditorFactory
+from tests.publishing.release_fixtures import ready_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -49,7 +50,7 @@ def login(page, base: str, email: str, next_url: str) -> None:
 
 def test_member_finds_searches_and_downloads_anonymous_and_expired_are_told_why(browser,
                                                                                  live_server):
-    editor = make_editor()
+    editor = EditorFactory()
     issue = ready_issue()
     issue_set_access(issue=issue, level="members")
     publish(issue, editor)

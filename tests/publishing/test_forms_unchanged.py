@@ -13,7 +13,7 @@ from editorial import services as editorial_services
 from editorial.models import Issue
 from editorial.richtext import markdown_to_html
 from tests.editorial import factories_workspace as wf
-from tests.factories import IssueFactory, SectionFactory
+from tests.factories import EditorFactory, IssueFactory, ReviewerFactory, SectionFactory
 from tests.forms_on_pages import date_inputs, form_data
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ LANGUAGES = ["zh-hans", "en"]
 @pytest.fixture
 def editor_client(client):
     def login(language: str):
-        client.force_login(wf.editor())
+        client.force_login(EditorFactory())
         client.cookies["django_language"] = language
         return client
     return login
@@ -52,8 +52,8 @@ def _assert_iso(html: str) -> int:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_date_input_of_the_workspace_holds_an_iso_value(editor_client, issue, language):
     client = editor_client(language)
-    wf.reviewer("reviewer2")
-    article = wf.draft_article(by=wf.editor())
+    ReviewerFactory(username="reviewer2")
+    article = wf.draft_article(by=EditorFactory())
     pages = {
         "board": reverse("publishing:board"),
         "board_issue": reverse("publishing:board_issue", args=[issue.pk]),
@@ -100,7 +100,8 @@ def test_the_editor_note_can_be_edited_and_emptied(editor_client, issue):
 def test_the_editor_note_round_trips_through_the_service(issue):
     """The note the service stores is the one the form shows: nothing drifts per save."""
     stored = issue.editor_note
-    editorial_services.issue_update(issue=issue, title=issue.title, cover_date=issue.cover_date,
+    editorial_services.issue_update(user=EditorFactory(), issue=issue, title=issue.title,
+                                    cover_date=issue.cover_date,
                                     editor_note_html=stored)
     issue.refresh_from_db()
     assert issue.editor_note == stored

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from publishing.models import Membership
 from publishing.services import MemberImportError, members_import_csv
-from tests.editorial import factories_workspace as wf
-from tests.factories import UserFactory
+from tests.factories import EditorFactory, UserFactory
 from tests.hostile.corpus import HERE, cases
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,7 @@ def test_hostile_csv_row_is_reported_by_line_and_nothing_is_imported(path, clash
 
 @pytest.mark.parametrize("path", cases("csv", "*.csv"))
 def test_hostile_csv_upload_answers_400_with_the_report(client, path, clash):
-    client.force_login(wf.editor())
+    client.force_login(EditorFactory())
     with path.open("rb") as handle:
         response = client.post(reverse("publishing:members_import"), {"file": handle})
     assert response.status_code == 400

@@ -75,6 +75,7 @@ def test_csv_without_the_needed_columns_is_refused():
         members_import_csv(data=b"foo,bar\n1,2\n")
 
 
+@pytest.mark.slow
 def test_ten_thousand_rows_with_one_bad_row_import_nothing():
     lines = ["name,email"] + [f"会员{i},member{i}@example.cn" for i in range(10_000)]
     lines[5000] = "会员坏,bad-address"
@@ -84,6 +85,7 @@ def test_ten_thousand_rows_with_one_bad_row_import_nothing():
     assert not Membership.objects.exists()
 
 
+@pytest.mark.slow
 def test_ten_thousand_good_rows_import_in_one_go():
     lines = ["name,email"] + [f"会员{i},member{i}@example.cn" for i in range(10_000)]
     result = members_import_csv(data="\n".join(lines).encode(), send_invitations=False)

@@ -8,14 +8,16 @@ from django.urls import reverse
 from tests.editorial import factories_workspace as ws
 from tests.editorial.workspace.test_xss import executable_parts
 from tests.editorial.workspace.xss_payloads import PAYLOADS
+from tests.factories import AdminFactory, EditorFactory, MemberFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def people():
-    return {"editor": ws.editor(), "reviewer": ws.reviewer(), "other_reviewer": ws.reviewer("r2"),
-            "member": ws.member(), "admin": ws.superuser()}
+    return {"editor": EditorFactory(), "reviewer": ReviewerFactory(),
+            "other_reviewer": ReviewerFactory(username="r2"),
+            "member": MemberFactory(), "admin": AdminFactory()}
 
 
 @pytest.fixture

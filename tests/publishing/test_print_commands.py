@@ -14,7 +14,7 @@ from publishing.models import Edition
 from tests.factories import png_bytes
 from tests.publishing.print_fixtures import build_print_issue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def run(*args, **options) -> str:

@@ -17,7 +17,7 @@ from publishing.selectors import issue_edition_root
 from publishing.services import issue_set_access
 from tests.publishing.print_fixtures import build_print_issue, readable
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -196,3 +196,32 @@ def test_edition_reads_on_a_phone_straight_from_the_folder(edition, monkeypatch)
                 "document.querySelector('.article-body p, .editor-note p')).fontSize)")
             assert font_size >= 16, name
         browser.close()
+
+
+def test_web_edition_and_print_set_the_article_body_with_one_template():
+    import re as _re
+
+    from django.test.signals import template_rendered
+
+    from publishing.rendering.edition import article_preview_html
+    from publishing.rendering.print_html import article_print_html
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(summary="数字贸易是新引擎。", source="参考消息",
+                             body="<p>当前，数字技术快速发展。</p>")
+    used: list[str] = []
+
+    def record(sender, template, context, **kwargs):
+        used.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        web, printed = article_preview_html(article), article_print_html(article)
+    finally:
+        template_rendered.disconnect(record)
+    assert used.count("publishing/_article_body.html") == 2
+
+    def body_part(html: str) -> str:
+        return _re.search(r'<p class="summary">.*?<p class="source">.*?</p>', html, _re.S).group()
+
+    assert body_part(web) == body_part(printed)

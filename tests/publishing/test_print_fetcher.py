@@ -60,6 +60,7 @@ def local_secret(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_hostile_body_gets_no_file_no_attachment_and_no_request(http_server, local_secret):
     """Bodies are sanitised on the way in; if one ever slipped through, the fetcher still holds."""
     base, requests = http_server

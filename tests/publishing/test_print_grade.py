@@ -30,7 +30,7 @@ from tests.publishing.pdf_conditions import (
 )
 from tests.publishing.print_fixtures import build_print_issue, squash
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 MASTHEAD = dict(editorial_office="《大连数字贸易》编辑部", editor_in_chief="周文澜",
                 address="大连市高新园区黄浦路 900 号", postcode="116023", phone="0411-8000 0000",

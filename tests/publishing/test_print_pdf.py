@@ -9,7 +9,7 @@ import pytest
 from publishing.rendering.typography import CLOSING_PUNCTUATION, OPENING_PUNCTUATION, autospace
 from tests.publishing.print_fixtures import RUNNING_HEADER, squash
 
-pytestmark = pytest.mark.django_db  # the module fixture renders from the test database
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # the module fixture renders from the test database
 
 MM = 72 / 25.4
 # A4 geometry of the renderer: 24 mm top margin, 22 mm bottom margin.

@@ -16,7 +16,7 @@ from publishing.services import RenderTimeout, issue_render
 from tests.factories import ArticleFactory, IssueFactory, PublicationFactory, SectionFactory
 from tests.publishing.print_fixtures import read_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 MM = 72 / 25.4
 

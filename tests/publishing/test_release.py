@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 import uuid
 
 import pytest
@@ -30,9 +29,10 @@ from publishing.services import (
     proof_request,
 )
 from publishing.tasks import publish_issue_task
-from tests.publishing.release_fixtures import make_editor, ready_issue, tree_hashes
+from tests.factories import EditorFactory, ReviewerFactory
+from tests.publishing.release_fixtures import file_hash, ready_issue, tree_hashes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def run_worker() -> None:
@@ -46,16 +46,19 @@ def schedule_soon(issue, editor, seconds: float = 1.5):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_publishes_at_the_release_time_and_not_before():
+def test_worker_publishes_at_the_release_time_and_not_before(time_machine):
     # Real transactions: the database worker locks its queue with its own transactions.
-    issue, editor = ready_issue(), make_editor()
-    schedule_soon(issue, editor, seconds=2)
+    # The clock is injected: the worker runs a second before the release time, then at it.
+    issue, editor = ready_issue(), EditorFactory()
+    release_at = timezone.now() + dt.timedelta(hours=1)
+    issue_schedule(issue=issue, release_at=release_at, actor=editor)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SCHEDULED
+    time_machine.move_to(release_at - dt.timedelta(seconds=1))
     run_worker()  # too early: the task waits for its time
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SCHEDULED
-    time.sleep(2.2)
+    time_machine.move_to(release_at)
     run_worker()
     issue.refresh_from_db()
     assert issue.status == IssueStatus.PUBLISHED
@@ -68,7 +71,7 @@ def test_worker_publishes_at_the_release_time_and_not_before():
 
 
 def test_rescheduling_makes_the_old_task_do_nothing(django_capture_on_commit_callbacks):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     first = schedule_soon(issue, editor, seconds=600)
     old_token = str(first.token)
     issue_schedule(issue=issue, release_at=timezone.now() + dt.timedelta(hours=2), actor=editor)
@@ -78,7 +81,7 @@ def test_rescheduling_makes_the_old_task_do_nothing(django_capture_on_commit_cal
 
 
 def test_unscheduling_before_the_release_time_publishes_nothing():
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     release = schedule_soon(issue, editor, seconds=600)
     token = str(release.token)
     issue_unschedule(issue=issue, actor=editor)
@@ -88,7 +91,7 @@ def test_unscheduling_before_the_release_time_publishes_nothing():
 
 
 def test_scheduling_refuses_an_issue_that_is_not_ready():
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     issue.cover_image = None
     issue.save()
     with pytest.raises(ValidationError, match="已设置封面图片"):
@@ -116,7 +119,7 @@ def make_due(issue, editor) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_failed_render_keeps_issue_scheduled_records_error_and_mails_editors():
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     token = make_due(issue, editor)
     article = issue.articles.first()
     article.body += "<p>不可打印的字：\U000f0000</p>"  # a private-use plane: no font draws it
@@ -132,12 +135,12 @@ def test_failed_render_keeps_issue_scheduled_records_error_and_mails_editors():
     assert not Edition.objects.exists()
     assert tree_hashes(issue_edition_root(issue)) == {}
     assert IssueEvent.objects.filter(issue=issue, kind=EventKind.FAILED).exists()
-    assert [m.to for m in mail.outbox] == [["editor@example.cn"]]
+    assert [m.to for m in mail.outbox] == [["editor@example.org"]]
     assert "出版失败" in mail.outbox[0].subject
 
 
 def test_error_after_files_are_written_but_before_commit_leaves_nothing_behind(monkeypatch):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     token = make_due(issue, editor)
 
     def broken(**kwargs):
@@ -155,7 +158,7 @@ def test_error_after_files_are_written_but_before_commit_leaves_nothing_behind(m
 
 
 def test_a_failed_correction_leaves_the_published_edition_byte_for_byte(monkeypatch):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     issue_publish(issue=issue, token=make_due(issue, editor))
     before = tree_hashes(issue_edition_root(issue))
 
@@ -170,7 +173,7 @@ def test_a_failed_correction_leaves_the_published_edition_byte_for_byte(monkeypa
 
 
 def test_correction_adds_version_two_and_keeps_version_one_downloadable(client):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     issue_publish(issue=issue, token=make_due(issue, editor))
     v1 = Edition.objects.get(issue=issue)
     v1_bytes = v1.pdf_path.read_bytes()
@@ -193,19 +196,19 @@ def test_correction_adds_version_two_and_keeps_version_one_downloadable(client):
 
 
 def test_proof_with_the_same_content_is_what_ships(django_capture_on_commit_callbacks):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     proof = proof_request(issue=issue, actor=editor)
     proof = proof_render(proof=proof)
     assert proof.status == ProofStatus.READY and proof.page_count >= 3
     assert len(list((proof.pdf_path.parent / "pages").glob("page-*.png"))) == proof.page_count
     outcome = issue_publish(issue=issue, token=make_due(issue, editor))
-    assert outcome.edition.pdf_sha256 == release_editions._sha256(proof.pdf_path)
+    assert outcome.edition.pdf_sha256 == file_hash(proof.pdf_path)
     assert outcome.edition.content_hash == proof.content_hash
     assert "沿用已审校样" in IssueEvent.objects.get(issue=issue, kind=EventKind.PUBLISHED).message
 
 
 def test_a_changed_article_invalidates_the_proof(django_capture_on_commit_callbacks):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     proof = proof_render(proof=proof_request(issue=issue, actor=editor))
     article = issue.articles.first()
     article.body = "<p>改过的正文。</p>"
@@ -216,7 +219,7 @@ def test_a_changed_article_invalidates_the_proof(django_capture_on_commit_callba
 
 
 def test_overdue_issue_shows_a_banner_to_editors_and_check_warns(client):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     schedule_soon(issue, editor, seconds=600)
     Release.objects.filter(issue=issue).update(release_at=timezone.now() - dt.timedelta(hours=1))
     client.force_login(editor)
@@ -228,7 +231,7 @@ def test_overdue_issue_shows_a_banner_to_editors_and_check_warns(client):
 
 
 def test_publish_due_command_publishes_what_is_due():
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     make_due(issue, editor)
     later = ready_issue(number=10)
     schedule_soon(later, editor, seconds=3600)
@@ -241,7 +244,7 @@ def test_publish_due_command_publishes_what_is_due():
 
 
 def test_publishing_twice_in_a_row_publishes_once(django_capture_on_commit_callbacks):
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     token = make_due(issue, editor)
     with django_capture_on_commit_callbacks(execute=True):
         assert issue_publish(issue=issue, token=token).reason == "published"
@@ -259,16 +262,19 @@ def test_two_publish_runs_at_once_publish_render_and_announce_once(monkeypatch):
 
     from publishing.services import member_add
 
-    issue, editor = ready_issue(), make_editor()
+    issue, editor = ready_issue(), EditorFactory()
     for n in range(3):
         member_add(name=f"会员{n}", email=f"m{n}@example.cn", send_invitation=False)
     token = make_due(issue, editor)
     renders = []
     real_render = release_editions.issue_render
 
+    other_run_done = threading.Event()
+
     def counting_render(**kwargs):
         renders.append(kwargs)
-        time.sleep(0.5)  # widen the window in which the second run arrives
+        # Render only once the other run has come and gone: it must find the claim taken.
+        other_run_done.wait(timeout=30)
         return real_render(**kwargs)
 
     monkeypatch.setattr(release_editions, "issue_render", counting_render)
@@ -280,6 +286,7 @@ def test_two_publish_runs_at_once_publish_render_and_announce_once(monkeypatch):
             barrier.wait()
             outcomes.append(issue_publish(issue=issue, token=token).reason)
         finally:
+            other_run_done.set()
             connection.close()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
@@ -302,14 +309,9 @@ def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revi
     import datetime as _dt
     import subprocess
 
-    from django.contrib.auth.models import Group
-
     from editorial import services as editorial_services
-    from tests.factories import UserFactory
 
-    issue, editor = ready_issue(), make_editor()
-    reviewer = UserFactory(username="reviewer")
-    reviewer.groups.add(Group.objects.get_or_create(name="审稿人")[0])
+    issue, editor, reviewer = ready_issue(), EditorFactory(), ReviewerFactory()
     section = issue.articles.first().section
     content = editorial_services.ArticleContent(
         title="审定后的标题", section=section, body="<p>审定版本的正文：甲乙丙丁。</p>")
@@ -318,7 +320,7 @@ def test_editing_an_article_while_its_issue_is_published_ships_the_approved_revi
                                       due_date=_dt.date.today() + _dt.timedelta(days=3))
     editorial_services.article_approve(user=reviewer, article_id=article.pk, comment="同意")
     article.refresh_from_db()
-    editorial_services.issue_add_article(issue=issue, article=article)
+    editorial_services.issue_add_article(user=editor, issue=issue, article=article)
     token = make_due(issue, editor)
     real_render = release_editions.issue_render
 

@@ -4,33 +4,32 @@ from __future__ import annotations
 
 import pytest
 
-from tests.editorial import factories_workspace as wf
-from tests.factories import SectionFactory
+from tests.factories import AdminFactory, EditorFactory, MemberFactory, ReviewerFactory, SectionFactory
 
 
 @pytest.fixture
 def editor_user(db):
-    return wf.editor()
+    return EditorFactory()
 
 
 @pytest.fixture
 def second_editor(db):
-    return wf.editor("editor2", first_name="编辑丙")
+    return EditorFactory(username="editor2", first_name="编辑丙")
 
 
 @pytest.fixture
 def reviewer_user(db):
-    return wf.reviewer()
+    return ReviewerFactory()
 
 
 @pytest.fixture
 def member_user(db):
-    return wf.member()
+    return MemberFactory()
 
 
 @pytest.fixture
 def admin_user(db):
-    return wf.superuser()
+    return AdminFactory()
 
 
 @pytest.fixture

@@ -13,15 +13,9 @@ from django.utils import timezone
 from editorial.models import Article, ArticleState, Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from tests.conftest import ARTIFACTS
-from tests.factories import SectionFactory, UserFactory, png_bytes
+from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFactory, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _user(username: str, name: str, group: str):
-    user = UserFactory(username=username, first_name=name, email=f"{username}@example.org")
-    user.groups.add(Group.objects.get_or_create(name=group)[0])
-    return user
 
 
 def _login(browser, live_server, username: str):
@@ -32,7 +26,7 @@ def _login(browser, live_server, username: str):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server.url}/accounts/login/?next=/editorial/")
     page.fill("#id_username", username)
-    page.fill("#id_password", "correct-horse-battery")
+    page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/editorial/")
     page.js_errors = errors
@@ -50,9 +44,9 @@ def _logout(page) -> None:
 def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     for group in (EDITOR_GROUP, REVIEWER_GROUP, MEMBER_GROUP):
         Group.objects.get_or_create(name=group)
-    _user("editor", "王编辑", EDITOR_GROUP)
-    _user("editor2", "李编辑", EDITOR_GROUP)
-    _user("reviewer", "张审稿", REVIEWER_GROUP)
+    EditorFactory(username="editor", first_name="王编辑")
+    EditorFactory(username="editor2", first_name="李编辑")
+    ReviewerFactory(username="reviewer", first_name="张审稿")
     section = SectionFactory(name="专家观点")
     chart = tmp_path / "图1.png"
     chart.write_bytes(png_bytes(320, 180, "#2b6cb0"))

@@ -7,8 +7,6 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from editorial.permissions import user_can_create_article, user_can_use_workspace
-
 pytestmark = pytest.mark.django_db
 
 
@@ -29,23 +27,24 @@ def test_demo_users_get_their_roles_and_the_documented_password(settings, capsys
     users = {name: authenticate(request, username=name, password="bulletin-demo")
              for name in ("editor", "reviewer", "member")}
     assert all(users.values())
-    assert user_can_create_article(users["editor"])
-    assert user_can_use_workspace(users["reviewer"]) and not user_can_create_article(users["reviewer"])
-    assert not user_can_use_workspace(users["member"])
+    assert users["editor"].has_perm("editorial.create_article")
+    assert users["reviewer"].has_perm("editorial.use_workspace")
+    assert not users["reviewer"].has_perm("editorial.create_article")
+    assert not users["member"].has_perm("editorial.use_workspace")
 
 
 def test_the_demo_member_is_an_active_member_listed_on_the_members_page(settings, client):
     from django.urls import reverse
 
     from publishing.permissions import user_is_member
-    from tests.editorial import factories_workspace as wf
+    from tests.factories import EditorFactory
 
     settings.DEBUG = True
     call_command("create_demo_users")
     call_command("create_demo_users")
     member = get_user_model().objects.get(username="member")
     assert user_is_member(member)
-    client.force_login(wf.editor("secretary"))
+    client.force_login(EditorFactory(username="secretary"))
     page = client.get(reverse("publishing:members")).content.decode()
     assert "member@example.org" in page
 
@@ -55,10 +54,10 @@ def test_an_account_without_membership_gets_one_from_the_members_page(client):
     from django.urls import reverse
 
     from publishing.permissions import user_is_member
-    from tests.editorial import factories_workspace as wf
+    from tests.factories import EditorFactory, MemberFactory
 
-    account = wf.member("member", email="member@example.org")
-    client.force_login(wf.editor("secretary"))
+    account = MemberFactory(username="member", email="member@example.org")
+    client.force_login(EditorFactory(username="secretary"))
     response = client.post(reverse("publishing:members"), {
         "name": "协会会员", "email": "Member@example.org", "organisation": "", "expires_on": ""})
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from editorial.models import Article, AutosavedDraft, Comment, Revision
 from tests.editorial import factories_workspace as wf
-from tests.factories import ArticleFactory, IssueFactory, SectionFactory
+from tests.factories import ArticleFactory, EditorFactory, IssueFactory, SectionFactory
 from tests.hostile.corpus import cases, load
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def _state():
 @pytest.mark.parametrize("path", cases("web/posts"))
 def test_hostile_posted_value_gets_a_clear_answer_and_changes_nothing(client, path):
     case = load(path)
-    editor = wf.editor()
+    editor = EditorFactory()
     issue = IssueFactory()
     one, two = (SectionFactory(publication=issue.publication) for _ in range(2))
     placed = [ArticleFactory(issue=issue, section=one), ArticleFactory(issue=issue, section=two)]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from editorial import services
 from editorial.models import Asset
 from tests.editorial import factories_workspace as wf
-from tests.factories import IssueFactory, SectionFactory, png_bytes
+from tests.factories import EditorFactory, IssueFactory, SectionFactory, png_bytes
 from tests.forms_on_pages import form_data
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,8 @@ def test_a_stale_save_does_not_undo_a_move_on_the_planning_board(world, editor_u
     client.force_login(editor_user)
     mine = _edit_form(client, article)
     # The board moves the article into another section (no new revision).
-    services.issue_arrange(issue=article.issue, layout=[(news.pk, [article.pk])])
+    services.issue_arrange(user=EditorFactory(username="planner"), issue=article.issue,
+                           layout=[(news.pk, [article.pk])])
 
     response = _post(client, article, mine | {"body": ["<p>甲改的正文</p>"]})
 

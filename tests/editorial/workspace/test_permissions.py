@@ -9,6 +9,7 @@ from django.urls import reverse
 from editorial.models import Article, ArticleState, Comment, ReviewAssignment, Transition
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from tests.editorial import factories_workspace as wf
+from tests.factories import AdminFactory, EditorFactory, MemberFactory, ReviewerFactory
 
 SECRET = "未公开的草稿内容甲乙丙"
 ROLES = ["anonymous", "member", "editor", "reviewer", "superuser"]
@@ -23,12 +24,12 @@ def test_roles_exist_as_groups_after_migrations(db):
 def world(db):
     users = {
         "anonymous": None,
-        "member": wf.member(),
-        "editor": wf.editor(),
-        "reviewer": wf.reviewer(),
-        "superuser": wf.superuser(),
+        "member": MemberFactory(),
+        "editor": EditorFactory(),
+        "reviewer": ReviewerFactory(),
+        "superuser": AdminFactory(),
     }
-    author = wf.editor("author", first_name="作者编辑")
+    author = EditorFactory(username="author", first_name="作者编辑")
     draft = wf.draft_article(by=author, title=f"草稿{SECRET}", body=f"<p>{SECRET}</p>")
     # a second revision, so compare/detail have two to show
     from editorial import services
@@ -142,8 +143,8 @@ def test_forged_post_is_refused_and_changes_nothing(world, client_for, name, rol
 
 
 def test_reviewer_assigned_but_author_of_a_revision_cannot_approve(db, client_for):
-    author = wf.editor("author")
-    both = wf.user_in(REVIEWER_GROUP, "both")
+    author = EditorFactory(username="author")
+    both = ReviewerFactory(username="both")
     both.groups.add(Group.objects.get(name=EDITOR_GROUP))
     article = wf.draft_article(by=author)
     from editorial import services
@@ -175,3 +176,78 @@ def test_state_changing_post_without_csrf_token_is_refused(world):
     assert _state(world) == before
     page = client.get(reverse("editorial:article_detail", args=[world["draft"].pk]))
     assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+
+
+# --------------------------------------------------------------------------- the mechanism
+
+def test_state_checks_derive_from_the_one_workflow_table():
+    from editorial import workflow
+    from editorial.models import ArticleState as S
+
+    assert {S.DRAFT, S.CHANGES_REQUESTED, S.APPROVED} == workflow.EDITABLE_STATES
+    for action, (sources, _target) in workflow.WORKFLOW.items():
+        for state in S.values:
+            assert workflow.allows(Article(state=state), action) == (state in sources)
+    assert workflow.allowed_actions(Article(state=S.WITHDRAWN)) == {"reopen"}
+
+
+def test_rules_are_django_permissions_in_both_apps(world):
+    from tests.factories import IssueFactory
+
+    editor, reviewer = world["users"]["editor"], world["users"]["reviewer"]
+    assert editor.has_perm("editorial.edit_article", world["draft"])
+    assert not reviewer.has_perm("editorial.view_article", world["draft"])
+    assert reviewer.has_perm("editorial.decide_article", world["reviewed"])
+    issue = IssueFactory()
+    assert editor.has_perm("publishing.view_issue", issue)
+    assert not world["users"]["member"].has_perm("publishing.view_issue", issue)
+    assert editor.has_perm("publishing.manage_issues")
+    assert not reviewer.has_perm("publishing.manage_issues")
+
+
+def test_a_service_refusal_is_the_one_refusal_type_shown_on_the_403_page(world, client_for):
+    from editorial import services
+    from editorial.permissions import PermissionRefused
+    from publishing.releases.services import issue_schedule
+
+    reviewer = world["users"]["reviewer"]
+    with pytest.raises(PermissionRefused, match="你不能撤回这篇文章"):
+        services.article_withdraw(user=reviewer, article_id=world["reviewed"].pk)
+    with pytest.raises(PermissionRefused):
+        issue_schedule(issue=None, release_at=None, actor=reviewer)
+    assert services.WorkflowRefused is PermissionRefused
+    response = client_for(world["users"]["editor"]).post(
+        reverse("editorial:article_edit", args=[world["reviewed"].pk]), {"title": "伪造"})
+    assert response.status_code == 403
+    assert "这篇文章现在不能修改" in response.content.decode()
+    assert "没有权限" in response.content.decode()  # templates/403.html
+
+
+def test_superuser_is_offered_only_what_the_workflow_lets_them_do(world, client_for):
+    page = client_for(world["users"]["superuser"]).get(
+        reverse("editorial:article_detail", args=[world["reviewed"].pk])).content.decode()
+    assert 'id="decide"' not in page and 'id="submit"' not in page
+    assert reverse("editorial:article_edit", args=[world["reviewed"].pk]) not in page
+    assert reverse("editorial:article_withdraw", args=[world["reviewed"].pk]) in page
+    draft = client_for(world["users"]["superuser"]).get(
+        reverse("editorial:article_detail", args=[world["draft"].pk])).content.decode()
+    assert 'id="submit"' in draft and reverse("editorial:article_edit",
+                                              args=[world["draft"].pk]) in draft
+
+
+def test_a_superuser_reviewer_still_cannot_approve_their_own_article(db):
+    from datetime import date
+
+    from editorial import services
+    from editorial.permissions import PermissionRefused
+
+    boss = AdminFactory(username="boss")
+    boss.groups.add(Group.objects.get(name=REVIEWER_GROUP))
+    article = wf.draft_article(by=boss)
+    Article.objects.filter(pk=article.pk).update(state=ArticleState.IN_REVIEW)
+    ReviewAssignment.objects.create(article=article, reviewer=boss, due_date=date(2099, 1, 1))
+    assert boss.has_perm("editorial.decide_article", article)  # Django: superusers hold all
+    with pytest.raises(PermissionRefused):
+        services.article_approve(user=boss, article_id=article.pk)
+    article.refresh_from_db()
+    assert article.state == ArticleState.IN_REVIEW

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Publication, SectionLayout
-from tests.editorial.factories_workspace import editor, member, reviewer
-from tests.factories import PublicationFactory, SectionFactory
+from tests.factories import EditorFactory, MemberFactory, PublicationFactory, ReviewerFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def form_data(publication, **changes):
 
 
 def test_editor_saves_masthead_and_sets_a_news_section_in_two_columns(client, publication):
-    client.force_login(editor())
+    client.force_login(EditorFactory())
     news = publication.sections.get(name="国内资讯")
     url = reverse("editorial:publication_settings", args=[publication.slug])
     assert "版权页" in client.get(url).content.decode()
@@ -51,7 +50,7 @@ def test_editor_saves_masthead_and_sets_a_news_section_in_two_columns(client, pu
 
 
 def test_invalid_input_says_where_and_saves_nothing(client, publication):
-    client.force_login(editor())
+    client.force_login(EditorFactory())
     url = reverse("editorial:publication_settings", args=[publication.slug])
     response = client.post(url, form_data(publication, email="not-an-address", issn="12345",
                                           printer="新印刷厂"))
@@ -63,14 +62,14 @@ def test_invalid_input_says_where_and_saves_nothing(client, publication):
 
 def test_a_forged_section_of_another_publication_is_not_changed(client, publication):
     other = SectionFactory(publication=PublicationFactory(slug="other"), name="其他")
-    client.force_login(editor())
+    client.force_login(EditorFactory())
     url = reverse("editorial:publication_settings", args=[publication.slug])
     client.post(url, form_data(publication, **{f"section-{other.pk}-layout": "two_columns"}))
     other.refresh_from_db()
     assert other.layout == SectionLayout.SINGLE
 
 
-@pytest.mark.parametrize("role", [reviewer, member])
+@pytest.mark.parametrize("role", [ReviewerFactory, MemberFactory])
 def test_reviewers_and_members_cannot_change_publication_settings(client, publication, role):
     client.force_login(role())
     url = reverse("editorial:publication_settings", args=[publication.slug])
@@ -86,6 +85,6 @@ def test_anonymous_visitor_is_sent_to_log_in(client, publication):
 
 
 def test_dashboard_links_editors_to_the_settings(client, publication):
-    client.force_login(editor())
+    client.force_login(EditorFactory())
     page = client.get(reverse("editorial:dashboard")).content.decode()
     assert reverse("editorial:publication_settings", args=[publication.slug]) in page

@@ -11,14 +11,14 @@ from django.utils import timezone
 from editorial import services
 from editorial.models import Article, ArticleState, Revision
 from tests.editorial import factories_workspace as wf
-from tests.factories import IssueFactory, SectionFactory
+from tests.factories import PASSWORD, IssueFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_login_page_logs_an_editor_in_and_lands_on_the_dashboard(client, editor_user):
     response = client.post(reverse("login"), {"username": "editor",
-                                              "password": wf.PASSWORD})
+                                              "password": PASSWORD})
     assert response.status_code == 302
     landing = client.get(response["Location"])
     assert landing["Location"] == reverse("editorial:dashboard")
@@ -26,7 +26,7 @@ def test_login_page_logs_an_editor_in_and_lands_on_the_dashboard(client, editor_
 
 
 def test_member_login_lands_on_the_library_not_the_workspace(client, member_user):
-    response = client.post(reverse("login"), {"username": "member", "password": wf.PASSWORD},
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD},
                            follow=True)
     assert response.redirect_chain[-1][0] == reverse("publishing:home")
 
@@ -37,7 +37,7 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(reverse("login"), {"username": "editor", "password": "wrong"})
         assert response.status_code in {200, 429}
-    response = client.post(reverse("login"), {"username": "editor", "password": wf.PASSWORD})
+    response = client.post(reverse("login"), {"username": "editor", "password": PASSWORD})
     assert response.status_code == 429
     assert "锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -13,6 +13,7 @@ from editorial import services
 from editorial.models import ArticleState, Comment, ReviewAssignment, Transition
 from editorial.signals import article_transitioned
 from tests.editorial import factories_workspace as wf
+from tests.factories import ReviewerFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -25,7 +26,7 @@ def _content(article, **changes):
 def test_submit_records_transition_assigns_reviewers_and_emails_them(
     editor_user, reviewer_user, django_capture_on_commit_callbacks
 ):
-    second = wf.reviewer("reviewer2")
+    second = ReviewerFactory(username="reviewer2")
     article = wf.draft_article(by=editor_user)
     due = timezone.localdate() + datetime.timedelta(days=5)
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +96,7 @@ def test_revising_returns_to_draft_and_resubmission_can_be_approved(editor_user,
 
 
 def test_approval_waits_for_every_named_reviewer(editor_user, reviewer_user):
-    second = wf.reviewer("reviewer2")
+    second = ReviewerFactory(username="reviewer2")
     article = wf.in_review_article(by=editor_user, reviewers=[reviewer_user, second])
     services.article_approve(user=reviewer_user, article_id=article.pk)
     article.refresh_from_db()
@@ -174,11 +175,11 @@ def test_review_reminders_go_to_due_and_overdue_reviews_once_a_day(editor_user, 
 
     today = timezone.localdate()
     soon = wf.in_review_article(by=editor_user, reviewers=[reviewer_user], title="快到期")
-    late_reviewer = wf.reviewer("late")
+    late_reviewer = ReviewerFactory(username="late")
     late = wf.in_review_article(by=editor_user, reviewers=[late_reviewer], title="已逾期")
     ReviewAssignment.objects.filter(article=soon).update(due_date=today + datetime.timedelta(days=1))
     ReviewAssignment.objects.filter(article=late).update(due_date=today - datetime.timedelta(days=3))
-    wf.in_review_article(by=editor_user, reviewers=[wf.reviewer("relaxed")], title="还早",
+    wf.in_review_article(by=editor_user, reviewers=[ReviewerFactory(username="relaxed")], title="还早",
                          due=today + datetime.timedelta(days=30))
     mail.outbox.clear()
     call_command("send_review_reminders")

@@ -135,8 +135,15 @@ TASKS = {
         "QUEUES": [],
     },
 }
-# A publish claim older than this (seconds) belongs to a worker that died; another may take over.
-BULLETIN_PUBLISH_CLAIM_TIMEOUT = env.int("BULLETIN_PUBLISH_CLAIM_TIMEOUT", default=900)
+# Edition claims and task workers keep a heartbeat every quarter of this lease (seconds). On
+# the same host a dead holder is recognised at once from the process table; from another host
+# (web and worker containers) when its heartbeat is older than the lease. Then its claim is
+# taken over and its RUNNING task run again.
+BULLETIN_LEASE_SECONDS = env.int("BULLETIN_LEASE_SECONDS", default=60)
+# A task whose worker died this many times is marked failed instead of being run again.
+BULLETIN_TASK_MAX_ATTEMPTS = env.int("BULLETIN_TASK_MAX_ATTEMPTS", default=3)
+# The worker's back-off after a database error: 1, 2, 4 … seconds, at most this long.
+BULLETIN_WORKER_MAX_BACKOFF = env.int("BULLETIN_WORKER_MAX_BACKOFF", default=60)
 # How long after its release time an unpublished scheduled issue counts as overdue.
 BULLETIN_PUBLISH_GRACE_SECONDS = env.int("BULLETIN_PUBLISH_GRACE_SECONDS", default=120)
 

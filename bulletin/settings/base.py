@@ -33,10 +33,11 @@ INSTALLED_APPS = [
     "axes",
     "django_prose_editor",
     "django_tasks",
-    "django_tasks_db",
     "bulletin.apps.BulletinConfig",
     "editorial.apps.EditorialConfig",
     "publishing.apps.PublishingConfig",
+    # After publishing: publishing's `db_worker` (the worker that stays up) overrides its own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

@@ -37,12 +37,12 @@ class Child:
     """A child process whose output lines are read by a thread, so a test can wait for a line
     that says the child has reached a point (with a generous limit, never a sleep)."""
 
-    def __init__(self, args: list[str], **env: str) -> None:
+    def __init__(self, args: list[str], *, python: bool = True, **env: str) -> None:
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, *args], cwd=ROOT, env=child_env(**env), stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            [sys.executable, *args] if python else args, cwd=ROOT, env=child_env(**env),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:

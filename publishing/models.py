@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from editorial.models import Issue
 
@@ -192,8 +193,8 @@ class Release(models.Model):
 
 
 class ClaimAction(models.TextChoices):
-    PUBLISH = "publish", _("出版")
-    CORRECT = "correct", _("更正版")
+    PUBLISH = "publish", pgettext_lazy("edition claim", "出版")
+    CORRECT = "correct", pgettext_lazy("edition claim", "更正版")
 
 
 class EditionClaim(models.Model):

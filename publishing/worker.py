@@ -102,6 +102,7 @@ class SteadyWorker(Worker):
         self.backoff = 0.0
         self.database_errors = 0
         self._registered = False
+        self._down = False
         self._next_recovery = 0.0
         self._unfinished: set[str] = set()
         self._current: str | None = None
@@ -142,11 +143,12 @@ class SteadyWorker(Worker):
                         if not self._registered:
                             self._register()
                         self._recover()
-                        if self._turn() == "stop":
-                            return
-                        if self.backoff:
+                        if self._down:
                             logger.warning("database reachable again; worker %s continues",
                                            self.worker_id)
+                            self._down = False
+                        if self._turn() == "stop":
+                            return
                         self.backoff = 0.0
                     except DatabaseError as exc:
                         self._after_database_error(exc)
@@ -156,6 +158,7 @@ class SteadyWorker(Worker):
 
     def _after_database_error(self, exc: DatabaseError) -> None:
         self.database_errors += 1
+        self._down = True
         if self._current is not None:
             self._unfinished.add(self._current)
             self._current = None

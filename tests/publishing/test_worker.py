@@ -133,20 +133,38 @@ def test_a_result_that_could_not_be_written_is_run_again(monkeypatch):
     assert steady.database_errors == 1 and len(row.worker_ids) == 2
 
 
-def test_a_real_worker_survives_its_postgresql_connection_being_killed():
+def test_a_real_worker_survives_postgresql_dropping_and_refusing_its_connections():
+    """The database goes away under a running worker: its connections are terminated and new
+    ones refused for a while (a restart, a failover). The worker backs off, then goes on."""
     if connection.vendor != "postgresql":
         pytest.skip("pg_terminate_backend is PostgreSQL's; run with DATABASE_URL=postgres://…")
-    child = Child(WORKER)
+    import psycopg
+
+    name = connection.settings_dict["NAME"]
+    child = Child(WORKER, CONN_MAX_AGE="60")  # persistent connections, as in production
     try:
         child.wait_for("Starting worker")
         first = hold_then_finish.enqueue("before")
         child.wait_for("TASK DONE before")
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                           "datname = current_database() AND pid <> pg_backend_pid()")
-            assert cursor.fetchall(), "the worker had no connection to kill"
-        child.wait_for("reconnecting")
+            cursor.execute("SELECT pg_backend_pid()")
+            (mine,) = cursor.fetchone()
+        info = connection.settings_dict
+        with psycopg.connect(host=info["HOST"] or "127.0.0.1", port=info["PORT"] or 5432,
+                             user=info["USER"] or "postgres", password=info["PASSWORD"] or None,
+                             dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+            try:
+                killed = admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> %s", [name, mine]).fetchall()
+                assert killed, "the worker had no connection to kill"
+                child.wait_for("reconnecting in 1 s")
+                child.wait_for("reconnecting in 2 s")  # growing back-off
+            finally:
+                admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
         second = hold_then_finish.enqueue("after")
+        child.wait_for("database reachable again")
         child.wait_for("TASK DONE after")
         assert child.process.poll() is None  # still running
         for result in (first, second):

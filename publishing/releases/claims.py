@@ -40,15 +40,28 @@ class EditionBusy(Exception):
         super().__init__(busy_message(claim))
 
 
-def busy_message(claim: EditionClaim | None) -> str:
-    if claim is None:
-        return _("本期正在出版或生成更正版，请稍后刷新查看结果。")
+def claim_description(claim: EditionClaim) -> str:
+    """What is running, who started it and when: "更正版正在进行（zhang 于 … 开始）"."""
     started = timezone.localtime(claim.claimed_at).strftime("%Y-%m-%d %H:%M:%S")
     who = (claim.actor.get_full_name() or claim.actor.get_username()) if claim.actor else _(
         "后台任务")
-    return _("%(action)s正在进行（%(who)s 于 %(time)s 开始），请等它完成后刷新查看；"
-             "这次操作没有执行。") % {
+    return _("%(action)s正在进行（%(who)s 于 %(time)s 开始）") % {
         "action": ClaimAction(claim.action).label, "who": who, "time": started}
+
+
+def busy_message(claim: EditionClaim | None) -> str:
+    if claim is None:
+        return _("本期正在出版或生成更正版，请稍后刷新查看结果。")
+    return _("%(running)s，请等它完成后刷新查看；这次操作没有执行。") % {
+        "running": claim_description(claim)}
+
+
+def issue_edition_in_progress(issue: Issue) -> str | None:
+    """For the board: what is changing the issue's editions right now, if anything alive."""
+    claim = EditionClaim.objects.filter(issue=issue).select_related("actor").first()
+    if claim is None or not claim_is_alive(claim):
+        return None
+    return claim_description(claim)
 
 
 def claim_is_alive(claim: EditionClaim) -> bool:

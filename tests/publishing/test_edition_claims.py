@@ -74,6 +74,9 @@ def test_a_second_correction_while_one_runs_is_told_what_is_running_and_changes_
     assert Edition.objects.filter(issue=issue).count() == 1
     assert EditionClaim.objects.get(issue=issue).holder == claim.holder  # left alone
     assert tree_hashes(issue_edition_root(issue)) == before
+    # The board says what is running.
+    board = client.get(reverse("publishing:board_issue", args=[issue.pk])).content.decode()
+    assert 'id="edition-busy"' in board and "更正版正在进行（zhang 于" in board
 
 
 def test_publish_now_while_the_scheduled_publish_runs_leaves_it_alone():

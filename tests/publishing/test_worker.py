@@ -166,6 +166,8 @@ def test_a_real_worker_survives_postgresql_dropping_and_refusing_its_connections
         second = hold_then_finish.enqueue("after")
         child.wait_for("database reachable again")
         child.wait_for("TASK DONE after")
+        child.wait_for(f"Task id={second.id} path=tests.processes.tasks.hold_then_finish "
+                       "state=SUCCESSFUL")  # logged once the result is written
         assert child.process.poll() is None  # still running
         for result in (first, second):
             assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL

@@ -21,10 +21,13 @@ from editorial.richtext import sanitize_html
 @transaction.atomic
 def issue_set_article_order(*, issue: Issue, articles: list[Article]) -> None:
     """Give ``articles`` positions 0..n-1 in ``issue``; others of the issue follow in their
-    old order. Positions are unique per issue, so everything moves out of the way first."""
+    old order. Positions are unique per issue, so everything moves out of the way first.
+    A published issue's order is frozen (``IssueFrozen``) unless it stays as it is."""
     locked = list(Article.objects.select_for_update().filter(issue=issue).order_by("position"))
     wanted = [a.pk for a in articles]
     rest = [a.pk for a in locked if a.pk not in set(wanted)]
+    if wanted + rest != [a.pk for a in locked]:  # a re-import in the same order is no change
+        issue_require_open(issue)
     offset = 1_000_000
     for index, pk in enumerate(wanted + rest):
         Article.objects.filter(pk=pk).update(position=offset + index)

@@ -160,3 +160,32 @@ def test_a_correction_still_publishes_a_new_edition_of_a_frozen_issue(editor):
     v2 = edition_correct(issue=issue, erratum="更正第 2 页数据", actor=editor)
     assert v2.version == 2 and Edition.objects.filter(issue=issue).count() == 2
     assert contents(issue) == before
+
+
+def test_a_bundle_reimport_adding_to_or_reordering_a_published_issue_is_refused(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from editorial.models import Issue
+    from tests.editorial.conftest import ASSOCIATION, EXPERT, NEWS, write_bundle
+
+    bundle = write_bundle(tmp_path / "bundle")
+    call_command("import_issue", str(bundle), stdout=None)
+    issue = Issue.objects.get(number=9)
+    Issue.objects.filter(pk=issue.pk).update(status=IssueStatus.PUBLISHED)
+    before = contents(issue)
+    call_command("import_issue", str(bundle))  # the same bundle again: no change, accepted
+    assert contents(issue) == before
+    grown = write_bundle(tmp_path / "grown", articles={
+        "01-li-xilin-advantages.md": EXPERT, "05-ai-export-limits.md": NEWS,
+        "19-association-news.md": ASSOCIATION,
+        "20-late-news.md": NEWS.replace("美国拟限制中俄使用美 AI 软件", "迟到的消息")})
+    with pytest.raises(CommandError, match=FROZEN):
+        call_command("import_issue", str(grown))
+    assert contents(issue) == before
+    # Reordering through the one ordering helper is refused as well.
+    articles = list(issue.articles.order_by("position"))
+    with pytest.raises(editorial_services.IssueFrozen):
+        editorial_services.issue_set_article_order(issue=issue, articles=articles[::-1])
+    editorial_services.issue_set_article_order(issue=issue, articles=articles)  # unchanged: fine
+    assert contents(issue) == before

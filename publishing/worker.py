@@ -61,8 +61,6 @@ def recover_orphaned_tasks(*, backend_name: str) -> list[str]:
     deaths). Returns the ids of the tasks it touched."""
     running = list(DBTaskResult.objects.running().filter(backend_name=backend_name)
                    .only("id", "worker_ids", "started_at"))
-    if not running:
-        return []
     ids = {r.worker_ids[-1] for r in running if r.worker_ids}
     workers = {w.worker_id: w for w in TaskWorker.objects.filter(worker_id__in=ids)}
     touched = []
@@ -86,9 +84,17 @@ def recover_orphaned_tasks(*, backend_name: str) -> list[str]:
                 logger.warning("task %s (%s) was RUNNING on dead worker %s: queued again",
                                locked.id, locked.task_path, last)
         touched.append(str(result.pk))
-    dead = [w.worker_id for w in workers.values() if not _worker_alive(w, None)]
-    TaskWorker.objects.filter(worker_id__in=dead).delete()
+    _forget_dead_workers()
     return touched
+
+
+def _forget_dead_workers() -> None:
+    """Remove the rows of dead workers that no RUNNING task names any more."""
+    named = {r[-1] for r in DBTaskResult.objects.running().values_list("worker_ids", flat=True)
+             if r}
+    dead = [w.worker_id for w in TaskWorker.objects.all()
+            if w.worker_id not in named and not _worker_alive(w, None)]
+    TaskWorker.objects.filter(worker_id__in=dead).delete()
 
 
 class SteadyWorker(Worker):

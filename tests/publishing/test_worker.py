@@ -198,3 +198,11 @@ def test_docker_compose_restarts_the_worker_and_the_web_process():
     for service in ("worker", "web"):
         block = compose.split(f"\n  {service}:\n", 1)[1].split("\n\n", 1)[0]
         assert "restart: unless-stopped" in block, service
+
+
+def test_rows_of_dead_workers_are_forgotten_and_live_ones_kept():
+    here = os.uname().nodename
+    TaskWorker.objects.create(worker_id="dead-here", host=here, pid=2**22 + 99)
+    TaskWorker.objects.create(worker_id="alive-here", host=here, pid=os.getpid())
+    assert worker_module.recover_orphaned_tasks(backend_name="default") == []
+    assert list(TaskWorker.objects.values_list("worker_id", flat=True)) == ["alive-here"]

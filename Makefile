@@ -49,13 +49,20 @@ demo-data:
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo $(DEMO_BUNDLE)
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py create_demo_users
 
+# The task worker runs in a loop that starts it again if it dies (it already survives
+# database errors itself): scheduled publishing never stops silently.
 serve: ## the site on $(HOST):$(PORT) with a task worker beside it (scheduled publishing, proofs)
 	@echo ""
 	@echo "  bulletin is running:  http://$(HOST):$(PORT)/"
 	@echo "  editors' workspace:   http://$(HOST):$(PORT)/editorial/   (Ctrl-C stops both)"
 	@echo ""
 	@export DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS); \
-	$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	( trap 'kill $$child 2>/dev/null; wait $$child 2>/dev/null; exit 0' INT TERM; \
+	  while :; do \
+	    $(PY) manage.py db_worker --no-reload --queue-name '*' & child=$$!; \
+	    wait $$child; status=$$?; \
+	    echo "task worker exited (status $$status); starting it again in 2 s" >&2; sleep 2; \
+	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 

@@ -20,6 +20,7 @@ from editorial.models import (
     EditingPresence,
     Issue,
     IssueStatus,
+    Notification,
     Publication,
     ReviewAssignment,
     Revision,
@@ -186,3 +187,21 @@ def issue_sections_in_order(issue: Issue, articles: list[Article]) -> list[Secti
             used.append(article.section)
     rest = [s for s in issue.publication.sections.all() if s not in used]
     return used + rest
+
+
+# --------------------------------------------------------------------------- notifications
+
+NOTIFICATIONS_PAGE = 30
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first, with what they link to."""
+    return (Notification.objects.filter(recipient_id=user.pk)
+            .select_related("article", "issue", "issue__publication", "actor")
+            .order_by("-created_at", "-pk"))
+
+
+def notifications_unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

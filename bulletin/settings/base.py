@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "publishing.context_processors.production_alerts",
+                "editorial.context_processors.notifications",
             ],
         },
     },

@@ -41,11 +41,11 @@ def bar_chart(*, title: str, labels: list[str], series: list[Series]) -> SafeStr
         f'aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
         f"<title>{escape(title)}</title>",
     ]
-    ticks = 4
+    ticks = next(n for n in (4, 5, 2, 1) if top % n == 0)  # whole-number steps only
     for i in range(ticks + 1):
         value = top * i / ticks
         y = TOP + plot_h - plot_h * i / ticks
-        label = f"{value:g}" if value == int(value) else f"{value:.1f}"
+        label = f"{int(value)}"
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="{"#8a8a8a" if i == 0 else "#e3e3e3"}" stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">'

@@ -194,3 +194,14 @@ def test_the_page_and_csv_in_english(client, archive):
     assert "Per member organisation" in html and "Export CSV" in html
     text = client.get(reverse("publishing:statistics_csv", args=["issues"])).content.decode("utf-8-sig")
     assert text.startswith("Publication,")
+
+
+@pytest.mark.parametrize("top,ticks", [(1, ["0", "1"]), (5, ["0", "1", "2", "3", "4", "5"]),
+                                       (20, ["0", "5", "10", "15", "20"])])
+def test_chart_axis_steps_are_whole_numbers(top, ticks):
+    import re
+
+    from publishing.stats.charts import Series, bar_chart
+
+    svg = bar_chart(title="t", labels=["2026-01"], series=[Series("下载", [top], "#000")])
+    assert re.findall(r'text-anchor="end" fill="#555">(\d+)<', svg) == ticks

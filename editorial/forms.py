@@ -124,8 +124,10 @@ def _file_name(uploaded) -> str:
 
 class ArticleForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
-    title = forms.CharField(label=_("标题"), max_length=300)
-    subtitle = forms.CharField(label=_("副标题"), max_length=300, required=False)
+    title = forms.CharField(label=_("标题"), max_length=300,
+                            widget=forms.TextInput(attrs={"placeholder": _("标题")}))
+    subtitle = forms.CharField(label=_("副标题"), max_length=300, required=False,
+                               widget=forms.TextInput(attrs={"placeholder": _("副标题（可不填）")}))
     section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all())
     issue = forms.ModelChoiceField(
         label=_("期刊"), queryset=Issue.objects.select_related("publication"), required=False

@@ -29,6 +29,7 @@ ICONS = sorted({
     "log-out", "languages", "menu", "x", "plus", "upload", "save", "eye", "history",
     "file-down", "check", "circle-alert", "inbox", "search", "git-compare", "arrow-left",
     "send", "undo-2", "trash-2", "panel-right", "user", "file-up", "list-ordered", "clock",
+    "bell", "chart-column", "download", "check-check",
 })
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from editorial import services
 from editorial.models import Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
-from publishing.models import Membership
+from publishing.models import Download, Membership, Read
 from tests.conftest import ARTIFACTS
 from tests.editorial.factories_workspace import draft_article, in_review_article
 from tests.factories import (
@@ -76,6 +76,10 @@ def workspace(db):
                                section=expert)
     services.comment_add(user=reviewer, article_id=review.pk, body="第二段的数据请注明来源。")
     services.asset_store(user=editor, original_name="chart.png", data=png_bytes(320, 180, "#2b6cb0"))
+    member = Membership.objects.get(user__username="member").user
+    Download.objects.create(issue=issue, user=member)
+    Read.objects.create(issue=issue, slug="a0", user=member)
+    Read.objects.create(issue=issue, slug="", user=None)
     return {"editor": editor, "reviewer": reviewer, "admin": admin, "draft": draft,
             "review": review, "issue": issue, "publication": publication}
 
@@ -89,6 +93,8 @@ def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
         ("article-in-review", f"/editorial/articles/{review}/"),
         ("revisions", f"/editorial/articles/{review}/revisions/"),
         ("revision", f"/editorial/articles/{review}/revisions/1/"),
+        ("notifications", "/editorial/notifications/"),
+        ("notifications-unread", "/editorial/notifications/?show=unread"),
     ]
     if role == "reviewer":
         return reading
@@ -105,6 +111,9 @@ def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
         ("issues", "/editorial/issues/"),
         ("issue-board", f"/editorial/issues/{data['issue'].pk}/"),
         ("members", "/library/members/"),
+        ("statistics", "/editorial/statistics/"),
+        ("statistics-period", "/editorial/statistics/?start=2025-01&end=2026-12"),
+        ("statistics-bad-months", "/editorial/statistics/?start=2026-13&end=2025-01"),
     ]
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 36
@@ -53,15 +54,16 @@ def bar_chart(*, title: str, labels: list[str], series: list[Series]) -> SafeStr
     group = plot_w / max(len(labels), 1)
     bar = group * 0.72 / max(len(series), 1)
     every = max(1, math.ceil(len(labels) / 12))  # no more than twelve axis labels
+    tip = _("%(label)s %(series)s：%(value)s")
     for index, label in enumerate(labels):
         x0 = LEFT + group * index + group * 0.14
         for n, s in enumerate(series):
             value = s.values[index]
             h = plot_h * value / top
             x, y = x0 + bar * n, TOP + plot_h - h
+            tooltip = escape(tip % {"label": label, "series": s.name, "value": value})
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                         f'fill="{s.colour}"><title>{escape(label)} {escape(s.name)}：{value}'
-                         f"</title></rect>")
+                         f'fill="{s.colour}"><title>{tooltip}</title></rect>')
         if index % every == 0:
             parts.append(f'<text x="{LEFT + group * (index + 0.5):.1f}" y="{HEIGHT - BOTTOM + 16}" '
                          f'text-anchor="middle" fill="#333">{escape(label)}</text>')

@@ -34,6 +34,14 @@ class StatisticsForm(forms.Form):
     issue = IssueChoice(label=_("期刊"), queryset=issues_with_activity(), required=False,
                         empty_label=_("全部期刊"))
 
+    def full_clean(self) -> None:
+        """Fields in error say so to assistive technology, and point at their message."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
     def clean_start(self) -> dt.date:
         return _month(self.cleaned_data["start"])
 

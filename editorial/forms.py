@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
@@ -370,6 +370,8 @@ class PublicationSettingsForm(forms.ModelForm):
                   "phone", "email", "printer", "issn", "internal_permit", "distribution",
                   "masthead_note", "running_header", "page_size"]
         widgets = {"masthead_note": forms.Textarea(attrs={"rows": 3})}
+        # "编辑" alone is also the Edit button; the masthead's line is the editorial office.
+        labels = {"editorial_office": pgettext_lazy("masthead line", "编辑")}
 
 
 class SectionSettingsForm(forms.Form):

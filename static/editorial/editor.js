@@ -184,8 +184,8 @@ function setUp(currentEditor) {
     const han = (text.match(/[\u3400-\u9fff\uf900-\ufaff]/g) || []).length;
     const words = (text.replace(/[\u3400-\u9fff\uf900-\ufaff]/g, " ").match(/[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*/g) || []).length;
     const total = han + words;
-    count.textContent = count.dataset.template.replace("%(n)s", total.toLocaleString());
-    reading.textContent = reading.dataset.template.replace("%(n)s", Math.max(1, Math.ceil(total / 400)));
+    count.textContent = count.dataset.template.replace("{n}", total.toLocaleString());
+    reading.textContent = total ? reading.dataset.template.replace("{n}", Math.max(1, Math.ceil(total / 400))) : "";
   }
   form.addEventListener("input", countWords);
   document.addEventListener("prose-editor:ready", () => setTimeout(countWords, 0));

@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from publishing.stats.selectors import Period, add_months, issues_with_activity
+from publishing.stats.selectors import Period, add_months, issues_for_filter
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_MONTHS = 120
@@ -31,7 +31,7 @@ class StatisticsForm(forms.Form):
                             widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"}))
     end = forms.CharField(label=_("截止月份"), max_length=7,
                           widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-12"}))
-    issue = IssueChoice(label=_("期刊"), queryset=issues_with_activity(), required=False,
+    issue = IssueChoice(label=_("期刊"), queryset=issues_for_filter(), required=False,
                         empty_label=_("全部期刊"))
 
     def full_clean(self) -> None:

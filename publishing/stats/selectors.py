@@ -222,7 +222,8 @@ def statistics_for(period: Period) -> Statistics:
     )
 
 
-def issues_with_activity() -> QuerySet[Issue]:
-    """The issues the filter offers: published ones, newest first."""
-    return (Issue.objects.filter(status="published").select_related("publication")
-            .order_by("-cover_date", "-number"))
+def issues_for_filter() -> QuerySet[Issue]:
+    """The issues the filter offers: every one (an editor may have downloaded a proof-stage
+    issue; the per-issue table links to each row's issue), newest first."""
+    return Issue.objects.select_related("publication").order_by(
+        F("cover_date").desc(nulls_last=True), "-number")

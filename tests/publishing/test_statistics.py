@@ -205,3 +205,13 @@ def test_chart_axis_steps_are_whole_numbers(top, ticks):
 
     svg = bar_chart(title="t", labels=["2026-01"], series=[Series("下载", [top], "#000")])
     assert re.findall(r'text-anchor="end" fill="#555">(\d+)<', svg) == ticks
+
+
+def test_every_row_of_the_issue_table_opens_that_issue_alone(client, archive):
+    planned = IssueFactory(number=11, status=IssueStatus.PLANNING)
+    download(planned, archive["editor"], at(2026, 2))  # an editor's look before release
+    client.force_login(archive["editor"])
+    response = client.get(reverse("publishing:statistics"),
+                          {"start": "2026-01", "end": "2026-03", "issue": planned.pk})
+    html = response.content.decode()
+    assert 'data-total="downloads">1<' in html and "aria-invalid" not in html

@@ -128,9 +128,11 @@ class ArticleForm(forms.Form):
                             widget=forms.TextInput(attrs={"placeholder": _("标题")}))
     subtitle = forms.CharField(label=_("副标题"), max_length=300, required=False,
                                widget=forms.TextInput(attrs={"placeholder": _("副标题（可不填）")}))
-    section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all())
+    section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all(),
+                                     empty_label=_("请选择栏目"))
     issue = forms.ModelChoiceField(
-        label=_("期刊"), queryset=Issue.objects.select_related("publication"), required=False
+        label=_("期刊"), queryset=Issue.objects.select_related("publication"), required=False,
+        empty_label=_("暂不编入期刊"),
     )
     credits = forms.CharField(
         label=_("作者"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

@@ -327,4 +327,7 @@ def test_keyboard_alone_reaches_the_menu_the_content_and_the_metadata_panel(brow
     page.keyboard.press("Space")
     assert page.locator("#canvas-meta").is_visible()
     assert page.locator("#word-count").inner_text().startswith("字数")
+    # the editor's toolbar speaks Chinese
+    page.wait_for_function("document.querySelector('.prose-menubar [data-name=bold]').title === '加粗'")
+    assert page.get_attribute(".prose-menubar [data-name=bold]", "aria-label") == "加粗"
     context.close()

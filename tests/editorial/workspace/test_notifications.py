@@ -159,3 +159,12 @@ def test_the_notification_reads_in_english_when_switched(client, editor_user):
     client.post(reverse("set_language"), {"language": "en", "next": "/editorial/"})
     page = client.get(reverse("editorial:notification_list")).content.decode()
     assert "“数字贸易” was approved" in page and "Mark read" in page
+
+
+def test_the_bell_caps_its_badge_but_not_its_label(client, editor_user):
+    Notification.objects.bulk_create(
+        [Notification(recipient=editor_user, kind=NotificationKind.APPROVED, url="/editorial/")
+         for _ in range(120)])
+    client.force_login(editor_user)
+    page = client.get(reverse("editorial:dashboard")).content.decode()
+    assert ">99+</span>" in page and 'aria-label="通知：120 条未读"' in page

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editorial import views
+from editorial import notification_views, views
 
 app_name = "editorial"
 
@@ -28,6 +28,13 @@ urlpatterns = [
     path("articles/<int:pk>/revisions/<int:number>/restore/", views.revision_restore,
          name="revision_restore"),
     path("images/upload/", views.image_upload, name="image_upload"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/read-all/", notification_views.notifications_read_all,
+         name="notifications_read_all"),
+    path("notifications/<int:pk>/", notification_views.notification_open,
+         name="notification_open"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read,
+         name="notification_read"),
     path("publications/<slug:slug>/settings/", views.publication_settings,
          name="publication_settings"),
 ]

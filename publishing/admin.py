@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from publishing.models import Announcement, Download, IssueAccess, Membership
+from publishing.models import Announcement, Download, IssueAccess, Membership, Read
 
 
 @admin.register(IssueAccess)
@@ -22,6 +22,15 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Download)
 class DownloadAdmin(admin.ModelAdmin):
     list_display = ["issue", "user", "downloaded_at"]
+    list_filter = ["issue"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Read)
+class ReadAdmin(admin.ModelAdmin):
+    list_display = ["issue", "slug", "user", "read_at"]
     list_filter = ["issue"]
 
     def has_change_permission(self, request, obj=None) -> bool:

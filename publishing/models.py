@@ -123,6 +123,31 @@ class Download(models.Model):
         return f"{self.issue} — {self.user or '-'}"
 
 
+class Read(models.Model):
+    """One reading of a published issue on the web: its HTML edition's contents page
+    (``slug`` empty) or an article page (``slug`` of the article's page). One INSERT per read
+    and nothing looked up: the statistics resolve slugs to articles when they are asked."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="reads", verbose_name=_("期刊")
+    )
+    slug = models.CharField(_("页面"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("用户"),
+    )
+    read_at = models.DateTimeField(_("阅读时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("阅读记录")
+        verbose_name_plural = _("阅读记录")
+        ordering = ["-read_at"]
+        indexes = [models.Index(fields=["issue", "read_at"], name="read_issue_time")]
+
+    def __str__(self) -> str:
+        return f"{self.issue} {self.slug or 'index'} — {self.user or '-'}"
+
+
 class SearchEntry(models.Model):
     """The plain text of a published article, written when its issue is published.
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("publishing.previews.urls")),
     path("", include("publishing.releases.urls")),
     path("", include("publishing.proofs.urls")),
+    path("", include("publishing.stats.urls")),
 ]

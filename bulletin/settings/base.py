@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "taggit",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
@@ -63,6 +64,9 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "bulletin.urls"
 WSGI_APPLICATION = "bulletin.wsgi.application"
 
+# Labels above fields, help and errors inline: templates/forms/ (editorial/formrenderer.py).
+FORM_RENDERER = "editorial.formrenderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -75,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "publishing.context_processors.production_alerts",
+                "editorial.context_processors.notifications",
             ],
         },
     },

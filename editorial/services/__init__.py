@@ -34,6 +34,7 @@ from editorial.services.issues import (
     issue_touch,
     issue_update,
 )
+from editorial.services.notifications import notification_mark_read, notifications_mark_all_read
 from editorial.services.publications import publication_update_settings
 from editorial.services.reviews import article_approve, article_request_changes, send_review_reminders
 from editorial.services.workflow import (
@@ -77,6 +78,8 @@ __all__ = [
     "issue_set_status",
     "issue_touch",
     "issue_update",
+    "notification_mark_read",
+    "notifications_mark_all_read",
     "presence_touch",
     "publication_update_settings",
     "remove_files",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editorial.mail import mail_messages_each
-from editorial.models import Issue
+from editorial.models import Issue, IssueStatus
 from editorial.richtext import plain_text
 from editorial.services import issue_touch
 from publishing.library.members import MAIL_BATCH
@@ -29,6 +29,7 @@ from publishing.models import (
     Download,
     IssueAccess,
     Membership,
+    Read,
     SearchEntry,
 )
 from publishing.rendering.selectors import issue_articles_for_print
@@ -51,6 +52,17 @@ def issue_set_access(*, issue: Issue, level: str, embargo_months: int = 0) -> Is
 def download_record(*, issue: Issue, user) -> Download:
     return Download.objects.create(
         issue=issue, user=user if getattr(user, "is_authenticated", False) else None
+    )
+
+
+def read_record(*, issue: Issue, slug: str, user) -> Read | None:
+    """A web reading of a published ``issue`` (its contents page when ``slug`` is empty), for
+    the secretariat's statistics: one INSERT, nothing read first. Editors looking at an issue
+    before it is out are not readers."""
+    if issue.status != IssueStatus.PUBLISHED:
+        return None
+    return Read.objects.create(
+        issue=issue, slug=slug[:200], user=user if getattr(user, "is_authenticated", False) else None
     )
 
 

@@ -63,7 +63,10 @@ def article_detail(request: HttpRequest, publication_slug: str, number: int,
     context = selectors.article_page_context(issue=issue, slug=slug, user=request.user)
     if context is None:
         raise Http404
-    return render(request, "publishing/article_detail.html", context)
+    response = render(request, "publishing/article_detail.html", context)
+    if context["can_read"]:  # a teaser for someone who may not read it is not a reading
+        services.read_record(issue=issue, slug=slug, user=request.user)
+    return response
 
 
 def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
@@ -182,4 +185,7 @@ def issue_html(request: HttpRequest, publication_slug: str, number: int,
                              content_type=selectors.edition_file_content_type(file),
                              private=not permissions.issue_is_public(issue))
     response["Content-Security-Policy"] = EDITION_CSP
+    if response.status_code == 200 and file.suffix == ".html" and "/" not in path:
+        services.read_record(issue=issue, slug="" if file.stem == "index" else file.stem,
+                             user=request.user)
     return response

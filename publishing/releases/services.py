@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from editorial.mail import mail_send
-from editorial.models import Issue, IssueStatus
+from editorial.models import Issue, IssueStatus, Notification, NotificationKind
+from editorial.notifications import notify_in_app
 from editorial.permissions import EDITOR_GROUP, require
 from editorial.services import issue_set_status, issue_touch
 from publishing.library.services import issue_announce, search_index_issue
@@ -56,11 +57,14 @@ class PublishOutcome:
     reason: str  # "published", "already-published", "stale", "claimed", "not-due"
 
 
-def _editor_emails() -> list[str]:
-    users = get_user_model().objects.filter(
+def _editors():
+    return get_user_model().objects.filter(
         Q(is_superuser=True) | Q(groups__name=EDITOR_GROUP), is_active=True
-    ).exclude(email="").distinct()
-    return sorted(users.values_list("email", flat=True))
+    ).distinct()
+
+
+def _editor_emails() -> list[str]:
+    return sorted(_editors().exclude(email="").values_list("email", flat=True))
 
 
 # --------------------------------------------------------------------------- scheduling
@@ -231,11 +235,17 @@ def issue_after_publish(*, issue: Issue) -> None:
     sent = issue_announce(issue=issue)
     if sent:
         _event(issue, EventKind.ANNOUNCED, None, _("已通知 %(n)s 位会员") % {"n": sent})
+    if not Notification.objects.filter(kind=NotificationKind.PUBLISHED, issue=issue).exists():
+        notify_in_app(recipients=_editors(), kind=NotificationKind.PUBLISHED, issue=issue,
+                      url=issue.get_absolute_url(),
+                      detail=_("已通知 %(n)s 位会员") % {"n": sent} if sent else "")
 
 
 def issue_publish_failed_mail(*, issue: Issue, message: str) -> int:
     context = {"issue": issue, "message": message,
                "link": settings.SITE_URL.rstrip("/") + selectors.board_url(issue)}
+    notify_in_app(recipients=_editors(), kind=NotificationKind.PUBLISH_FAILED, issue=issue,
+                  url=selectors.board_url(issue), detail=message)
     return mail_send("publishing/email/publish_failed", context, _editor_emails())
 
 

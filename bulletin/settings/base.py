@@ -127,6 +127,10 @@ BULLETIN_IMAGE_MAX_BYTES = env.int("BULLETIN_IMAGE_MAX_BYTES", default=10 * 1024
 # Well below Pillow's decompression-bomb limit (~89 Mpx): 40 megapixels is a 300-dpi A3 scan.
 BULLETIN_IMAGE_MAX_PIXELS = env.int("BULLETIN_IMAGE_MAX_PIXELS", default=40_000_000)
 BULLETIN_RENDER_TIMEOUT = env.int("BULLETIN_RENDER_TIMEOUT", default=300)
+# Address-space cap (RLIMIT_AS) of each render's child process, in MB; 0 = none. Sized for a
+# 24 GB / 2-core machine: two renders at once (one per core) leave room for the site and
+# PostgreSQL. See docs/deploy.md.
+BULLETIN_RENDER_MEMORY_MB = env.int("BULLETIN_RENDER_MEMORY_MB", default=6144)
 # Background work (PDF proofs, scheduled publishing, e-mail). The database backend needs no
 # broker; `manage.py db_worker` runs the queue. See docs/deploy.md for scaling out.
 TASKS = {

@@ -20,3 +20,13 @@ def cases(folder: str, pattern: str = "*.json") -> list:
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def body(spec: str | dict) -> str:
+    """An article body from a corpus file: literal text, or ``prefix + open × times + middle +
+    close × times + suffix`` so that a 3,000-level document stays a few bytes on disk."""
+    if isinstance(spec, str):
+        return spec
+    times = spec.get("times", 1)
+    return (spec.get("prefix", "") + spec.get("open", "") * times + spec.get("middle", "")
+            + spec.get("close", "") * times + spec.get("suffix", ""))

@@ -133,6 +133,10 @@ BULLETIN_DOCX_MAX_UNPACKED_BYTES = env.int("BULLETIN_DOCX_MAX_UNPACKED_BYTES",
 BULLETIN_DOCX_MAX_XML_BYTES = env.int("BULLETIN_DOCX_MAX_XML_BYTES", default=32 * 1024 * 1024)
 # The longest article body (HTML characters) an import may store.
 BULLETIN_BODY_MAX_CHARS = env.int("BULLETIN_BODY_MAX_CHARS", default=2_000_000)
+# Issue bundles: the largest issue.yaml (and article front matter) and article file read.
+BULLETIN_BUNDLE_YAML_MAX_BYTES = env.int("BULLETIN_BUNDLE_YAML_MAX_BYTES", default=256 * 1024)
+BULLETIN_BUNDLE_MARKDOWN_MAX_BYTES = env.int("BULLETIN_BUNDLE_MARKDOWN_MAX_BYTES",
+                                             default=2 * 1024 * 1024)
 BULLETIN_RENDER_TIMEOUT = env.int("BULLETIN_RENDER_TIMEOUT", default=300)
 # Address-space cap (RLIMIT_AS) of each render's child process, in MB; 0 = none. Sized for a
 # 24 GB / 2-core machine: two renders at once (one per core) leave room for the site and

@@ -8,6 +8,7 @@ rendered, so the web workers start light.
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
@@ -102,9 +103,24 @@ def _child_render(job, sources: list[tuple[str, str]], target: str, connection,
     except RecursionError:
         connection.send(("depth", None))
     except BaseException as exc:  # whatever it is, the parent reports it
-        connection.send(("error", f"{type(exc).__name__}: {str(exc)[:500]}"))
+        if memory_limit is not None and (_at_memory_cap() or (
+                isinstance(exc, OSError) and exc.errno == errno.ENOMEM)):
+            # C code whose allocation failed may raise anything ("SystemError: error return
+            # without exception set", a cairo or Pango error): no headroom left means the cap.
+            connection.send(("memory", None))
+        else:
+            connection.send(("error", f"{type(exc).__name__}: {str(exc)[:500]}"))
     finally:
         connection.close()
+
+
+def _at_memory_cap(probe: int = 16 * 1024 * 1024) -> bool:
+    """True when this capped process cannot allocate even ``probe`` bytes more."""
+    try:
+        bytearray(probe)
+    except MemoryError:
+        return True
+    return False
 
 
 _ALLOCATION_FAILURE_SIGNALS = {-signal.SIGABRT, -signal.SIGKILL, -signal.SIGTRAP,

@@ -12,6 +12,7 @@ import errno
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -103,7 +104,7 @@ def _child_render(job, sources: list[tuple[str, str]], target: str, connection,
     except RecursionError:
         connection.send(("depth", None))
     except BaseException as exc:  # whatever it is, the parent reports it
-        if memory_limit is not None and (_at_memory_cap() or (
+        if memory_limit is not None and (_at_memory_cap(memory_limit) or (
                 isinstance(exc, OSError) and exc.errno == errno.ENOMEM)):
             # C code whose allocation failed may raise anything ("SystemError: error return
             # without exception set", a cairo or Pango error): no headroom left means the cap.
@@ -114,10 +115,18 @@ def _child_render(job, sources: list[tuple[str, str]], target: str, connection,
         connection.close()
 
 
-def _at_memory_cap(probe: int = 16 * 1024 * 1024) -> bool:
-    """True when this capped process cannot allocate even ``probe`` bytes more."""
+def _at_memory_cap(limit: int, headroom: int = 64 * 1024 * 1024) -> bool:
+    """True when this capped process is within ``headroom`` of its address-space cap, or cannot
+    allocate that much more (glibc serves 64 MB by a fresh mapping, which the cap counts)."""
     try:
-        bytearray(probe)
+        status = Path("/proc/self/status").read_text()
+        size_kb = int(re.search(r"^VmSize:\s+(\d+) kB", status, re.M).group(1))
+        if size_kb * 1024 + headroom > limit:
+            return True
+    except (OSError, AttributeError, ValueError):
+        pass
+    try:
+        bytearray(headroom)
     except MemoryError:
         return True
     return False

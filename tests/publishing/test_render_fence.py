@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Article
+from publishing.errors import RenderError
 from publishing.rendering import pdf as pdf_module
 from publishing.rendering.services import RenderOutOfMemory, article_preview_pdf
 from tests.editorial import factories_workspace as ws
@@ -94,3 +95,21 @@ def test_a_preview_over_the_time_limit_is_a_clear_page(client, editor, settings,
     response = client.get(reverse("publishing:article_preview_pdf", args=[article.pk]))
     assert response.status_code == 422
     assert "《排版超时》" in response.content.decode() and "时限" in response.content.decode()
+
+
+@pytest.mark.parametrize(("cap_mb", "expected"), [(1, RenderOutOfMemory), (0, RenderError)])
+def test_c_code_failing_at_the_cap_is_reported_as_the_cap(editor, settings, monkeypatch,
+                                                          cap_mb, expected):
+    """Cairo or Pango whose allocation failed may surface as any exception; at the cap it is
+    the cap, without one it is reported as it is."""
+    def failing(*args, **kwargs):
+        raise SystemError("error return without exception set")
+
+    monkeypatch.setattr(pdf_module, "pdf_from_html", failing)
+    settings.BULLETIN_RENDER_MEMORY_MB = cap_mb
+    article = ws.draft_article(by=editor, title="C 代码失败")
+    with pytest.raises(RenderError) as excinfo:
+        article_preview_pdf(article)
+    assert type(excinfo.value) is expected
+    if expected is RenderError:
+        assert "SystemError" in str(excinfo.value)

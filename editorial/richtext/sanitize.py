@@ -137,6 +137,10 @@ def _url_scheme(value: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _short(name: str, limit: int = 40) -> str:
+    return name if len(name) <= limit else f"{name[:limit]}…"
+
+
 class _HostileFinder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -145,7 +149,9 @@ class _HostileFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in HOSTILE_TAGS:
             self.problems.append(f"<{tag}> is not allowed")
+        tag = _short(tag)
         for name, value in attrs:
+            name = _short(name)  # a message never quotes 100,000 characters back
             if name.startswith("on"):
                 self.problems.append(f"event handler attribute {name!r} on <{tag}> is not allowed")
             elif name in {"style", "srcdoc"}:
@@ -153,7 +159,8 @@ class _HostileFinder(HTMLParser):
             elif name in URL_ATTRIBUTES and value:
                 scheme = _url_scheme(value)
                 if scheme and scheme not in URL_SCHEMES:
-                    self.problems.append(f"{scheme}: URL in {name!r} on <{tag}> is not allowed")
+                    self.problems.append(f"{_short(scheme)}: URL in {name!r} on <{tag}> "
+                                         f"is not allowed")
 
     handle_startendtag = handle_starttag
 

@@ -49,13 +49,20 @@ demo-data:
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo $(DEMO_BUNDLE)
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py create_demo_users
 
+# The task worker runs in a loop that starts it again if it dies (it already survives
+# database errors itself): scheduled publishing never stops silently.
 serve: ## the site on $(HOST):$(PORT) with a task worker beside it (scheduled publishing, proofs)
 	@echo ""
 	@echo "  bulletin is running:  http://$(HOST):$(PORT)/"
 	@echo "  editors' workspace:   http://$(HOST):$(PORT)/editorial/   (Ctrl-C stops both)"
 	@echo ""
 	@export DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS); \
-	$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	( trap 'kill $$child 2>/dev/null; wait $$child 2>/dev/null; exit 0' INT TERM; \
+	  while :; do \
+	    $(PY) manage.py db_worker --no-reload --queue-name '*' & child=$$!; \
+	    wait $$child; status=$$?; \
+	    echo "task worker exited (status $$status); starting it again in 2 s" >&2; sleep 2; \
+	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
@@ -64,10 +71,10 @@ test: setup test-only ## set up, then run every test
 test-only:
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=bulletin.settings.test -v0
-	$(VENV)/bin/pytest --cov --cov-report=term  # every test; fails under 90 % line coverage
+	$(VENV)/bin/pytest --numprocesses=auto --cov --cov-report=term  # every test, one process per core; fails under 90 % line coverage
 
 test-fast: setup ## the quick loop: no browser, no whole-issue renders, no coverage
-	$(VENV)/bin/pytest -m "not browser and not slow"
+	$(VENV)/bin/pytest --numprocesses=auto -m "not browser and not slow"
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -118,11 +118,18 @@ def _save_article(request: HttpRequest, form: ArticleForm, article: Article | No
 def article_create(request: HttpRequest) -> HttpResponse:
     _check(request, "editorial.create_article", message=_("只有编辑可以新建文章。"))
     form = ArticleForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        article = _save_article(request, form, None)
-        messages.success(request, _("文章已保存。"))
-        return redirect("editorial:article_edit", article.pk)
-    return render(request, "editorial/article_form.html", {"form": form, "article": None})
+        try:
+            article = _save_article(request, form, None)
+        except services.IssueFrozen as exc:
+            form.add_error("issue", str(exc))
+            status = 400
+        else:
+            messages.success(request, _("文章已保存。"))
+            return redirect("editorial:article_edit", article.pk)
+    return render(request, "editorial/article_form.html", {"form": form, "article": None},
+                  status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,20 +140,25 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
            % {"state": article.get_state_display()}, action="edit")
     form = ArticleForm(request.POST or None, request.FILES or None,
                        initial=ArticleForm.initial_for(article))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             _save_article(request, form, article)
         except services.EditConflict as conflict:
             return _conflict(request, form, conflict)
-        messages.success(request, _("文章已保存为新的修订版。"))
-        return redirect("editorial:article_edit", article.pk)
+        except services.IssueFrozen as exc:
+            form.add_error("issue", str(exc))
+            status = 400
+        else:
+            messages.success(request, _("文章已保存为新的修订版。"))
+            return redirect("editorial:article_edit", article.pk)
     services.presence_touch(user=request.user, article_id=article.pk)
     context = {
         "form": form, "article": article,
         "others": selectors.others_editing(article=article, user=request.user),
         "autosave": selectors.autosave_for(article=article, user=request.user),
     }
-    return render(request, "editorial/article_form.html", context)
+    return render(request, "editorial/article_form.html", context, status=status)
 
 
 def _conflict(request: HttpRequest, form: ArticleForm, conflict: services.EditConflict):

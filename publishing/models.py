@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from editorial.models import Issue
 
@@ -180,10 +181,6 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("排期人"),
     )
-    # A publish run in progress holds the claim; a claim older than the render time limit
-    # is considered abandoned (the worker died) and may be taken over.
-    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("最近一次失败"), blank=True)
     last_error_at = models.DateTimeField(_("失败时间"), null=True, blank=True)
 
@@ -193,6 +190,60 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} @ {self.release_at}"
+
+
+class ClaimAction(models.TextChoices):
+    PUBLISH = "publish", pgettext_lazy("edition claim", "出版")
+    CORRECT = "correct", pgettext_lazy("edition claim", "更正版")
+
+
+class EditionClaim(models.Model):
+    """The one claim on an issue's editions. Publishing, publishing now and corrections take
+    it before rendering and drop it when done (``publishing.releases.claims``); while a row
+    exists for an issue nobody else renders, records or removes its version folders. A row
+    whose process died (same host: gone from the process table; elsewhere: no heartbeat for
+    a lease) is taken over by the next attempt."""
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, related_name="edition_claim", verbose_name=_("期刊")
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=ClaimAction.choices)
+    holder = models.CharField(max_length=64, unique=True, editable=False)
+    host = models.CharField(_("主机"), max_length=255, editable=False)
+    pid = models.PositiveIntegerField(_("进程号"), editable=False)
+    process_started = models.CharField(max_length=32, blank=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("操作人"),
+    )
+    claimed_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("版本锁")
+        verbose_name_plural = _("版本锁")
+
+    def __str__(self) -> str:
+        return f"{self.issue} {self.action} {self.holder}"
+
+
+class TaskWorker(models.Model):
+    """A running task worker (``manage.py db_worker``) and its heartbeat, so that a task it
+    left RUNNING when it died is found and run again (``publishing.worker``)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    process_started = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("任务进程")
+        verbose_name_plural = _("任务进程")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"
 
 
 class Edition(models.Model):

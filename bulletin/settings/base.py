@@ -33,10 +33,11 @@ INSTALLED_APPS = [
     "axes",
     "django_prose_editor",
     "django_tasks",
-    "django_tasks_db",
     "bulletin.apps.BulletinConfig",
     "editorial.apps.EditorialConfig",
     "publishing.apps.PublishingConfig",
+    # After publishing: publishing's `db_worker` (the worker that stays up) overrides its own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,8 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Seconds a connection is kept between requests or worker turns (production: 60).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker share the file: wait for locks instead of failing,
     # take the write lock at BEGIN (no deadlocking upgrades), let readers run beside a writer.
@@ -150,8 +153,15 @@ TASKS = {
         "QUEUES": [],
     },
 }
-# A publish claim older than this (seconds) belongs to a worker that died; another may take over.
-BULLETIN_PUBLISH_CLAIM_TIMEOUT = env.int("BULLETIN_PUBLISH_CLAIM_TIMEOUT", default=900)
+# Edition claims and task workers keep a heartbeat every quarter of this lease (seconds). On
+# the same host a dead holder is recognised at once from the process table; from another host
+# (web and worker containers) when its heartbeat is older than the lease. Then its claim is
+# taken over and its RUNNING task run again.
+BULLETIN_LEASE_SECONDS = env.int("BULLETIN_LEASE_SECONDS", default=60)
+# A task whose worker died this many times is marked failed instead of being run again.
+BULLETIN_TASK_MAX_ATTEMPTS = env.int("BULLETIN_TASK_MAX_ATTEMPTS", default=3)
+# The worker's back-off after a database error: 1, 2, 4 … seconds, at most this long.
+BULLETIN_WORKER_MAX_BACKOFF = env.int("BULLETIN_WORKER_MAX_BACKOFF", default=60)
 # How long after its release time an unpublished scheduled issue counts as overdue.
 BULLETIN_PUBLISH_GRACE_SECONDS = env.int("BULLETIN_PUBLISH_GRACE_SECONDS", default=120)
 

@@ -23,10 +23,12 @@ from editorial.services.comments import comment_add, comment_set_resolved
 from editorial.services.docx import ImportRefused, article_import_docx
 from editorial.services.issues import (
     AssemblyError,
+    IssueFrozen,
     issue_add_article,
     issue_arrange,
     issue_create,
     issue_remove_article,
+    issue_require_open,
     issue_set_article_order,
     issue_set_status,
     issue_touch,
@@ -50,6 +52,7 @@ __all__ = [
     "CreditLine",
     "EditConflict",
     "ImportRefused",
+    "IssueFrozen",
     "WorkflowRefused",
     "article_approve",
     "article_create",
@@ -69,6 +72,7 @@ __all__ = [
     "issue_arrange",
     "issue_create",
     "issue_remove_article",
+    "issue_require_open",
     "issue_set_article_order",
     "issue_set_status",
     "issue_touch",

@@ -19,6 +19,7 @@ from editorial.models import (
 )
 from editorial.permissions import require
 from editorial.richtext import sanitize_html
+from editorial.services.issues import issue_require_open
 from editorial.services.workflow import _locked, _move, _refuse, _require_now
 from editorial.slugs import slug_from_text, unique_slug
 from editorial.snapshots import ArticleContent
@@ -50,12 +51,25 @@ def _write_revision(*, article: Article, user, note: str = "") -> Revision:
     )
 
 
+def _require_contents_open(*, article: Article, content: ArticleContent) -> None:
+    """Filing an article into or out of a published issue, or into another section of one,
+    changes its contents: refused (``IssueFrozen``); text edits go on and reach members
+    through a correction."""
+    old_issue = article.issue if article.issue_id else None
+    if content.issue != old_issue or (content.issue is not None and article.pk is None):
+        issue_require_open(old_issue)
+        issue_require_open(content.issue)
+    elif old_issue is not None and content.section.pk != article.section_id:
+        issue_require_open(old_issue)
+
+
 def _apply_content(*, article: Article, content: ArticleContent, user) -> None:
     article.title = content.title.strip()
     article.subtitle = content.subtitle.strip()
     article.summary = content.summary.strip()
     article.body = sanitize_html(content.body)
     article.source = content.source.strip()
+    _require_contents_open(article=article, content=content)
     article.section = content.section
     article.lead_image = content.lead_image
     if content.issue != article.issue or (content.issue and article.pk is None):

@@ -11,6 +11,7 @@ from editorial.models import (
     ArticleState,
     Asset,
     Issue,
+    IssueStatus,
     Section,
 )
 from editorial.permissions import require
@@ -20,10 +21,13 @@ from editorial.richtext import sanitize_html
 @transaction.atomic
 def issue_set_article_order(*, issue: Issue, articles: list[Article]) -> None:
     """Give ``articles`` positions 0..n-1 in ``issue``; others of the issue follow in their
-    old order. Positions are unique per issue, so everything moves out of the way first."""
+    old order. Positions are unique per issue, so everything moves out of the way first.
+    A published issue's order is frozen (``IssueFrozen``) unless it stays as it is."""
     locked = list(Article.objects.select_for_update().filter(issue=issue).order_by("position"))
     wanted = [a.pk for a in articles]
     rest = [a.pk for a in locked if a.pk not in set(wanted)]
+    if wanted + rest != [a.pk for a in locked]:  # a re-import in the same order is no change
+        issue_require_open(issue)
     offset = 1_000_000
     for index, pk in enumerate(wanted + rest):
         Article.objects.filter(pk=pk).update(position=offset + index)
@@ -53,6 +57,22 @@ class AssemblyError(ValueError):
     """An issue can't be arranged that way; the message says why."""
 
 
+class IssueFrozen(AssemblyError):
+    """The issue is published: its articles and their order are what its editions print, and
+    change only through a correction (a new edition), never on the live contents."""
+
+
+def issue_require_open(issue: Issue | None) -> None:
+    """Refuse a change of contents or order of a published issue (``IssueFrozen``)."""
+    if issue is None:
+        return
+    status = Issue.objects.filter(pk=issue.pk).values_list("status", flat=True).first()
+    if status == IssueStatus.PUBLISHED:
+        raise IssueFrozen(_("《%(issue)s》已出版，文章和顺序已冻结，不能增删或调整。"
+                            "如需更正，请修改文章并经审定后，在编排页发布更正版。")
+                          % {"issue": issue})
+
+
 @transaction.atomic
 def issue_arrange(*, user, issue: Issue, layout: list[tuple[int, list[int]]]) -> None:
     """Set the issue's contents: sections in order, each with its articles in order.
@@ -63,6 +83,7 @@ def issue_arrange(*, user, issue: Issue, layout: list[tuple[int, list[int]]]) ->
     """
     require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    issue_require_open(issue)
     current = set(issue.articles.values_list("pk", flat=True))
     named = [pk for _section, pks in layout for pk in pks]
     if sorted(named) != sorted(current):
@@ -86,6 +107,8 @@ def issue_arrange(*, user, issue: Issue, layout: list[tuple[int, list[int]]]) ->
 def issue_add_article(*, user, issue: Issue, article: Article) -> Article:
     """Put an approved article into the issue, at the end of its section."""
     require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    issue_require_open(issue)
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.state != ArticleState.APPROVED:
         raise AssemblyError("only approved articles can be added to an issue")
@@ -108,6 +131,8 @@ def issue_add_article(*, user, issue: Issue, article: Article) -> Article:
 @transaction.atomic
 def issue_remove_article(*, user, issue: Issue, article: Article) -> None:
     require(user, "editorial.assemble_issue", message=_("只有编辑可以编排期刊。"))
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    issue_require_open(issue)
     Article.objects.filter(pk=article.pk, issue=issue).update(issue=None, position=0)
     issue_set_article_order(issue=issue, articles=list(issue.articles.order_by("position")))
     issue_touch(issue_id=issue.pk)

@@ -16,6 +16,7 @@ from publishing.models import (
     Release,
 )
 from publishing.proofs.selectors import proof_pages
+from publishing.releases.claims import issue_edition_in_progress
 from publishing.releases.selectors import issue_readiness
 from publishing.rendering.selectors import issue_articles_for_print, issue_content_hash
 
@@ -59,6 +60,7 @@ def board_issue_context(*, issue: Issue) -> dict:
         "editions": list(issue.editions.order_by("-version")),
         "events": list(issue.events.select_related("actor")[:50]),
         "downloads": issue_download_counts(issue),
+        "edition_busy": issue_edition_in_progress(issue),
     }
 
 

@@ -118,7 +118,10 @@ def board_remove(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
     article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
     article = get_object_or_404(Article, pk=article_id, issue=issue)
-    editorial_services.issue_remove_article(user=request.user, issue=issue, article=article)
+    try:
+        editorial_services.issue_remove_article(user=request.user, issue=issue, article=article)
+    except editorial_services.IssueFrozen as exc:
+        messages.error(request, str(exc))
     return redirect("publishing:board_issue", pk=pk)
 
 
@@ -135,7 +138,11 @@ def board_move(request: HttpRequest, pk: int) -> HttpResponse:
     move = selectors.layout_with_move(issue=issue, article_id=article_id, direction=direction)
     if move is None:
         raise BadRequest(_("这篇文章不在本期中，或已在栏目的最前或最后。"))
-    editorial_services.issue_arrange(user=request.user, issue=issue, layout=move.layout)
+    try:
+        editorial_services.issue_arrange(user=request.user, issue=issue, layout=move.layout)
+    except editorial_services.IssueFrozen as exc:
+        messages.error(request, str(exc))
+        return redirect("publishing:board_issue", pk=pk)
     if move.crossed:
         title = Article.objects.values_list("title", flat=True).get(pk=article_id)
         messages.success(request, _("《%(title)s》已从栏目“%(old)s”移入“%(new)s”。") % {

@@ -22,6 +22,7 @@ from publishing.models import (
     Proof,
     ProofStatus,
 )
+from publishing.releases.claims import remove_unrecorded
 from publishing.rendering.services import issue_render
 
 
@@ -70,7 +71,8 @@ def _render_staging(issue: Issue, staging: Path, content_hash: str) -> str:
 
 
 def _render_new_version(issue: Issue, version: int, content_hash: str) -> tuple[Path, int, str]:
-    """Render into staging and rename into the version folder; returns (folder, pages, how)."""
+    """Render into staging and rename into the version folder; returns (folder, pages, how).
+    Called only by the holder of the issue's edition claim (``claims``)."""
     root = issue_edition_root(issue)
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
@@ -79,7 +81,9 @@ def _render_new_version(issue: Issue, version: int, content_hash: str) -> tuple[
         pages = _verify_pdf(staging / "issue.pdf")
         target = _version_dir(issue, version)
         if target.exists():  # left by a run that died between rename and commit
-            shutil.rmtree(target)
+            remove_unrecorded(issue, target)
+        if target.exists():
+            raise PublishError(_("版本目录 %(name)s 已被已出版的版本使用。") % {"name": target.name})
         os.replace(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,7 +1,8 @@
 """Releases: scheduling and publishing issues so that it cannot fail silently, and corrections.
 
-- A publish run claims the release first (a single UPDATE ... WHERE unclaimed), so two workers
-  or a re-run render once and publish once.
+- Every change to an issue's editions (publish, publish now, correction) takes the issue's one
+  edition claim first (``claims``), so two workers, a re-run or a double click render once;
+  the second is told what is running (``EditionBusy``). A dead holder's claim is taken over.
 - Files are rendered into a staging folder, verified, then renamed into a new version folder
   that nothing points at yet; only then is the Edition recorded and the issue marked published,
   in one transaction. If that transaction fails the new folder is removed: no record ever
@@ -16,12 +17,9 @@ call and enqueue, so that services and tasks do not import each other.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -39,12 +37,14 @@ from editorial.permissions import EDITOR_GROUP, require
 from editorial.services import issue_set_status, issue_touch
 from publishing.library.services import issue_announce, search_index_issue
 from publishing.models import (
+    ClaimAction,
     Edition,
+    EditionClaim,
     EventKind,
     Release,
 )
-from publishing.releases import selectors
-from publishing.releases.editions import _event, _record_edition, _relative, _render_new_version
+from publishing.releases import claims, selectors
+from publishing.releases.editions import PublishError, _event, _record_edition, _render_new_version
 from publishing.rendering.selectors import issue_content_hash
 
 logger = logging.getLogger(__name__)
@@ -54,10 +54,6 @@ logger = logging.getLogger(__name__)
 class PublishOutcome:
     edition: Edition | None
     reason: str  # "published", "already-published", "stale", "claimed", "not-due"
-
-
-def _worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _editor_emails() -> list[str]:
@@ -82,6 +78,7 @@ def issue_schedule(*, issue: Issue, release_at: datetime, actor) -> Release:
     blocking = [item.label for item in selectors.issue_readiness(issue) if not item.ok]
     if blocking:
         raise ValidationError(_("尚未准备就绪：%(items)s") % {"items": "；".join(blocking)})
+    claims.reset_dead_claim(issue=issue)  # a live publish run: EditionBusy
     local = timezone.localtime(release_at)
     release = _set_release(issue=issue, release_at=release_at, actor=actor, note=_(
         "计划于 %(time)s 出版") % {"time": local.strftime("%Y-%m-%d %H:%M")})
@@ -116,6 +113,7 @@ def issue_unschedule(*, issue: Issue, actor) -> Release:
     release = Release.objects.select_for_update().filter(issue=issue).first()
     if release is None or issue.status != IssueStatus.SCHEDULED:
         raise ValidationError(_("本期没有排期。"))
+    claims.reset_dead_claim(issue=issue)  # a live publish run: EditionBusy
     release.release_at = None
     release.token = None
     release.save()
@@ -127,46 +125,52 @@ def issue_unschedule(*, issue: Issue, actor) -> Release:
 # --------------------------------------------------------------------------- publishing
 
 
-def _claim(issue: Issue, token: str | None, worker: str, *, force_due: bool) -> str | None:
-    """Take the release for this worker. Returns None on success, else why not."""
+def _claim(issue: Issue, token: str | None, actor, *,
+           force_due: bool) -> tuple[EditionClaim | None, str | None]:
+    """Take the issue's edition claim for a scheduled publish. Returns (claim, None) on
+    success, else (None, why not)."""
     now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.BULLETIN_PUBLISH_CLAIM_TIMEOUT)
     with transaction.atomic():
         current = Issue.objects.select_for_update().get(pk=issue.pk)
         if current.status == IssueStatus.PUBLISHED:
-            return "already-published"
+            return None, "already-published"
         release = Release.objects.select_for_update().filter(issue=issue).first()
         if release is None or current.status != IssueStatus.SCHEDULED:
-            return "stale"
+            return None, "stale"
         if token is not None and str(release.token) != token:
-            return "stale"
+            return None, "stale"
         if not force_due and (release.release_at is None or release.release_at > now):
-            return "not-due"
-        claimed = Release.objects.filter(pk=release.pk).filter(
-            Q(claimed_by="") | Q(claimed_at__lt=stale_before)
-        ).update(claimed_by=worker, claimed_at=now)
-        return None if claimed == 1 else "claimed"
+            return None, "not-due"
+        try:
+            return claims.take_claim(issue=current, action=ClaimAction.PUBLISH, actor=actor), None
+        except claims.EditionBusy:
+            return None, "claimed"
 
 
 def issue_publish(*, issue: Issue, token: str | None = None, actor=None,
                   force_due: bool = False) -> PublishOutcome:
-    """Publish a scheduled issue once. Safe to call from several workers at the same time."""
-    worker = _worker_id()
-    refused = _claim(issue, token, worker, force_due=force_due)
+    """Publish a scheduled issue once. Safe to call from several workers at the same time:
+    the one holding the issue's edition claim renders, the others return "claimed"."""
+    claim, refused = _claim(issue, token, actor, force_due=force_due)
     if refused is not None:
         return PublishOutcome(None, refused)
+    with claims.held(claim):
+        return _publish_claimed(issue, claim, actor)
+
+
+def _publish_claimed(issue: Issue, claim: EditionClaim, actor) -> PublishOutcome:
     target: Path | None = None
     try:
         content_hash = issue_content_hash(issue)
-        version = (issue.editions.order_by("-version").values_list("version", flat=True)
-                   .first() or 0) + 1
+        version = _next_version(issue)
         target, pages, source = _render_new_version(issue, version, content_hash)
         with transaction.atomic():
+            if not claims.claim_still_held(claim):
+                raise PublishError(_("出版被另一进程接管，本次结果未采用。"))
             edition = _record_edition(issue=issue, version=version, target=target, pages=pages,
                                       content_hash=content_hash, actor=actor)
             issue_set_status(issue=issue, status=IssueStatus.PUBLISHED)
-            Release.objects.filter(issue=issue).update(claimed_by="", claimed_at=None,
-                                                       last_error="", last_error_at=None)
+            Release.objects.filter(issue=issue).update(last_error="", last_error_at=None)
             _event(issue, EventKind.PUBLISHED, actor, _("第 %(v)s 版，%(pages)s 页（%(source)s）") % {
                 "v": version, "pages": pages,
                 "source": _("沿用已审校样") if source == "proof" else _("重新排版")})
@@ -174,33 +178,39 @@ def issue_publish(*, issue: Issue, token: str | None = None, actor=None,
             transaction.on_commit(lambda: _after_publish(issue_id))
         return PublishOutcome(edition, "published")
     except Exception as exc:
-        if target is not None and not Edition.objects.filter(
-            issue=issue, directory=_relative(target)
-        ).exists():
-            shutil.rmtree(target, ignore_errors=True)
-        _record_failure(issue, worker, exc)
+        if target is not None:
+            claims.remove_unrecorded(issue, target)
+        _record_failure(issue, exc)
         raise
+
+
+def _next_version(issue: Issue) -> int:
+    return (issue.editions.order_by("-version").values_list("version", flat=True)
+            .first() or 0) + 1
 
 
 def issue_publish_now(*, issue: Issue, actor=None) -> PublishOutcome:
     """Publish an issue at once through the same path as a scheduled release (back issues,
     the demo, `manage.py publish_issue`). Command-line and admin use only: no permission check.
-    An issue already published is left as it is."""
+    An issue already published is left as it is; while another publish or correction of it
+    runs, ``EditionBusy`` says which, and the running one is left alone (its release time and
+    token are not touched)."""
     with transaction.atomic():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.status == IssueStatus.PUBLISHED:
             return PublishOutcome(None, "already-published")
-        release = _set_release(issue=issue, release_at=timezone.now(), actor=actor,
-                               note=_("立即出版"))
-    return issue_publish(issue=issue, token=str(release.token), actor=actor)
+        claim = claims.take_claim(issue=issue, action=ClaimAction.PUBLISH, actor=actor)
+        _set_release(issue=issue, release_at=timezone.now(), actor=actor, note=_("立即出版"))
+    with claims.held(claim):
+        return _publish_claimed(issue, claim, actor)
 
 
-def _record_failure(issue: Issue, worker: str, exc: Exception) -> None:
+def _record_failure(issue: Issue, exc: Exception) -> None:
     message = str(exc) or exc.__class__.__name__
     logger.error("publishing %s failed: %s", issue, message)
     with transaction.atomic():
         Release.objects.filter(issue=issue).update(
-            claimed_by="", claimed_at=None, last_error=message, last_error_at=timezone.now()
+            last_error=message, last_error_at=timezone.now()
         )
         _event(issue, EventKind.FAILED, None, message)
         issue_id = issue.pk
@@ -244,34 +254,46 @@ def issue_publish_due(*, now: datetime | None = None) -> list[tuple[Issue, Publi
 
 def edition_correct(*, issue: Issue, erratum: str, actor) -> Edition:
     """A correction: render the issue again as a new version with a dated erratum note.
-    The earlier edition stays downloadable, marked superseded."""
+    The earlier edition stays downloadable, marked superseded. Holds the issue's edition
+    claim: a second click, or a correction while a publish runs, gets ``EditionBusy``."""
     require(actor, "publishing.manage_issues")
     if not erratum.strip():
         raise ValidationError(_("请填写勘误说明。"))
-    current = issue.editions.filter(superseded_at__isnull=True).first()
-    if current is None:
-        raise ValidationError(_("本期尚未出版，无需发布更正版。"))
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if not issue.editions.filter(superseded_at__isnull=True).exists():
+            raise ValidationError(_("本期尚未出版，无需发布更正版。"))
+        claim = claims.take_claim(issue=issue, action=ClaimAction.CORRECT, actor=actor)
+    with claims.held(claim):
+        return _correct_claimed(issue, claim, erratum.strip(), actor)
+
+
+def _correct_claimed(issue: Issue, claim: EditionClaim, erratum: str, actor) -> Edition:
+    current = issue.editions.get(superseded_at__isnull=True)
+    version = _next_version(issue)
     content_hash = issue_content_hash(issue)
-    target, pages, _source = _render_new_version(issue, current.version + 1, content_hash)
+    target, pages, _source = _render_new_version(issue, version, content_hash)
     try:
         with transaction.atomic():
+            if not claims.claim_still_held(claim):
+                raise PublishError(_("更正被另一进程接管，本次结果未采用。"))
             locked = Edition.objects.select_for_update().get(pk=current.pk)
             if locked.superseded_at is not None:
                 raise ValidationError(_("另一位编辑刚刚发布了更正版，请刷新后再试。"))
             now = timezone.now()
             Edition.objects.filter(pk=current.pk).update(superseded_at=now)
             edition = _record_edition(
-                issue=issue, version=current.version + 1, target=target, pages=pages,
+                issue=issue, version=version, target=target, pages=pages,
                 content_hash=content_hash, actor=actor, published_at=now,
-                erratum=f"{timezone.localdate():%Y-%m-%d}：{erratum.strip()}",
+                erratum=f"{timezone.localdate():%Y-%m-%d}：{erratum}",
             )
             issue_touch(issue_id=issue.pk)
             _event(issue, EventKind.EDITION, actor,
-                   _("第 %(v)s 版：%(e)s") % {"v": edition.version, "e": erratum.strip()})
+                   _("第 %(v)s 版：%(e)s") % {"v": edition.version, "e": erratum})
             issue_id = issue.pk
             transaction.on_commit(lambda: _index_after_correction(issue_id))
     except Exception:
-        shutil.rmtree(target, ignore_errors=True)
+        claims.remove_unrecorded(issue, target)
         raise
     return edition
 

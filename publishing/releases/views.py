@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,12 +14,19 @@ from editorial.models import Issue
 from publishing.library.forms import form_errors
 from publishing.library.permissions import editor_required
 from publishing.releases import services
+from publishing.releases.claims import EditionBusy
 from publishing.releases.editions import PublishError
 from publishing.releases.forms import CorrectionForm, ScheduleForm
 
 
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
+
+
+def _busy(request: HttpRequest, pk: int, exc: EditionBusy) -> HttpResponse:
+    """409: another publish or correction of this issue is running; it is left alone."""
+    back = reverse("publishing:board_issue", kwargs={"pk": pk})
+    return render(request, "409.html", {"message": str(exc), "back": back}, status=409)
 
 
 @editor_required
@@ -32,6 +40,8 @@ def board_schedule(request: HttpRequest, pk: int) -> HttpResponse:
                                             actor=request.user)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
+        except EditionBusy as exc:
+            return _busy(request, pk, exc)
         else:
             messages.success(request, _("已排期。"))
     else:
@@ -47,6 +57,8 @@ def board_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
         services.issue_unschedule(issue=issue, actor=request.user)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
+    except EditionBusy as exc:
+        return _busy(request, pk, exc)
     else:
         messages.success(request, _("已取消排期。"))
     return redirect("publishing:board_issue", pk=pk)
@@ -67,6 +79,8 @@ def board_correct(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
+        except EditionBusy as exc:
+            return _busy(request, pk, exc)
         except (PublishError, RenderError) as exc:
             messages.error(request, _("更正版生成失败：%(error)s") % {"error": exc})
         else:

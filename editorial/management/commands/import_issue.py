@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from editorial.bundles import BundleError, bundle_import
 from editorial.models import ArticleState
+from editorial.services import IssueFrozen
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.problems)} problem(s) found; nothing was imported."
             ) from None
+        except IssueFrozen as exc:  # a published issue changes only through a correction
+            raise CommandError(f"{exc} Nothing was imported.") from None
         if result.dry_run:
             self.stdout.write(f"{directory}: valid, {len(result.created)} article(s).")
             return

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from editorial.bundles import BundleError, bundle_import
+from editorial.services import IssueFrozen
 from publishing.library.services import issue_set_access
 from publishing.models import AccessLevel
+from publishing.releases.claims import EditionBusy
 from publishing.releases.services import issue_after_publish, issue_publish_now
 
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.problems)} problem(s) in {directory}; nothing was imported."
             ) from None
+        except IssueFrozen as exc:  # the demo issue is published: it changes by a correction
+            raise CommandError(f"{exc} Nothing was imported.") from None
         issue = result.issue
         self.stdout.write(
             f"{issue.publication.slug} #{issue.number}: {len(result.created)} article(s) added, "
@@ -41,6 +45,8 @@ class Command(BaseCommand):
         issue_set_access(issue=issue, level=AccessLevel.PUBLIC)
         try:
             outcome = issue_publish_now(issue=issue)
+        except EditionBusy as exc:  # another run is publishing it: left alone
+            raise CommandError(f"the issue was imported; it is being published — {exc}") from None
         except Exception as exc:  # the release path records it; say it plainly here
             raise CommandError(f"the issue was imported but not published — {exc}") from None
         if outcome.edition is None:

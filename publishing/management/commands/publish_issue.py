@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from editorial.models import Issue
+from publishing.releases.claims import EditionBusy
 from publishing.releases.services import issue_after_publish, issue_publish_now
 
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError(f"no issue {number} of publication {publication_slug!r}")
         try:
             outcome = issue_publish_now(issue=issue)
+        except EditionBusy as exc:  # another run is at work on it: left alone
+            raise CommandError(f"{issue}: not published now — {exc}") from None
         except Exception as exc:  # reported plainly; the issue stays scheduled with the error
             raise CommandError(f"{issue}: publishing failed — {exc}") from None
         if outcome.edition is None:

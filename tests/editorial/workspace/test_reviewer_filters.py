@@ -19,7 +19,8 @@ def _options(html: str, name: str) -> str:
 
 
 def test_reviewers_filters_list_only_what_they_review(editor_user, reviewer_user, client_for):
-    published = IssueFactory(number=8, title="第八期（已出版）", status=IssueStatus.PUBLISHED)
+    # Filed while in planning; published afterwards (a published issue's contents are frozen).
+    published = IssueFactory(number=8, title="第八期（已出版）")
     planned = IssueFactory(number=12, title="第十二期（筹备中的秘密标题）",
                            publication=published.publication)
     section = SectionFactory(publication=published.publication)
@@ -29,6 +30,7 @@ def test_reviewers_filters_list_only_what_they_review(editor_user, reviewer_user
                                     issue=published, credits=credit, title="审过的稿")
     wf.in_review_article(by=editor_user, reviewers=[reviewer_user], section=section,
                          issue=planned, title="排在下一期的稿")
+    type(published).objects.filter(pk=published.pk).update(status=IssueStatus.PUBLISHED)
     wf.draft_article(by=editor_user, section=section, issue=planned, credits=hidden_credit,
                      title="别人的草稿")
 

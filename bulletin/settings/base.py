@@ -134,7 +134,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 BULLETIN_IMAGE_MAX_BYTES = env.int("BULLETIN_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 # Well below Pillow's decompression-bomb limit (~89 Mpx): 40 megapixels is a 300-dpi A3 scan.
 BULLETIN_IMAGE_MAX_PIXELS = env.int("BULLETIN_IMAGE_MAX_PIXELS", default=40_000_000)
+# Word import (.docx): checked before anything is unpacked or converted. See docs/deploy.md.
+BULLETIN_DOCX_MAX_ENTRIES = env.int("BULLETIN_DOCX_MAX_ENTRIES", default=1000)
+BULLETIN_DOCX_MAX_UNPACKED_BYTES = env.int("BULLETIN_DOCX_MAX_UNPACKED_BYTES",
+                                           default=200 * 1024 * 1024)
+BULLETIN_DOCX_MAX_XML_BYTES = env.int("BULLETIN_DOCX_MAX_XML_BYTES", default=32 * 1024 * 1024)
+# The longest article body (HTML characters) an import may store.
+BULLETIN_BODY_MAX_CHARS = env.int("BULLETIN_BODY_MAX_CHARS", default=2_000_000)
+# Issue bundles: the largest issue.yaml (and article front matter) and article file read.
+BULLETIN_BUNDLE_YAML_MAX_BYTES = env.int("BULLETIN_BUNDLE_YAML_MAX_BYTES", default=256 * 1024)
+BULLETIN_BUNDLE_MARKDOWN_MAX_BYTES = env.int("BULLETIN_BUNDLE_MARKDOWN_MAX_BYTES",
+                                             default=2 * 1024 * 1024)
 BULLETIN_RENDER_TIMEOUT = env.int("BULLETIN_RENDER_TIMEOUT", default=300)
+# Address-space cap (RLIMIT_AS) of each render's child process, in MB; 0 = none. Sized for a
+# 24 GB / 2-core machine: two renders at once (one per core) leave room for the site and
+# PostgreSQL. See docs/deploy.md.
+BULLETIN_RENDER_MEMORY_MB = env.int("BULLETIN_RENDER_MEMORY_MB", default=6144)
 # Background work (PDF proofs, scheduled publishing, e-mail). The database backend needs no
 # broker; `manage.py db_worker` runs the queue. See docs/deploy.md for scaling out.
 TASKS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,34 @@ ARTICLE_KEYS = {
     "lead_image",
 }
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ISSUE_NUMBER = 2_147_483_647  # what Issue.number holds on every database
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as an error message quotes it: never longer than about ``limit`` characters,
+    whatever a bundle holds (a 5,000-digit number, a 100,000-character name)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        try:
+            return f"a whole number of {len(str(abs(value)))} digits"
+        except ValueError:  # over Python's 4,300-digit limit for int → str
+            return f"a whole number of about {math.floor(math.log10(abs(value))) + 1} digits"
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: a bundle never needs ``*name``, and a 1.4 KB
+    "billion laughs" of nested aliases expands to gigabytes (a --dry-run ran into MemoryError)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in a bundle; write the value out",
+                event.start_mark)
+        return super().compose_node(parent, index)
 
 
 @dataclass(frozen=True)
@@ -129,20 +158,21 @@ class _Reader:
             self.problem(file, where, "image path is empty")
             return None
         if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", ref) or ref.startswith("//"):
-            self.problem(file, where, f"image {raw!r} is a URL; only files inside the bundle are allowed")
+            self.problem(file, where,
+                         f"image {shown(raw)} is a URL; only files inside the bundle are allowed")
             return None
         if ref.startswith(("/", "\\")) or PurePosixPath(ref).is_absolute():
-            self.problem(file, where, f"image path {raw!r} is absolute; give it relative to the bundle")
+            self.problem(file, where, f"image path {shown(raw)} is absolute; give it relative to the bundle")
             return None
         target = (self.root / ref).resolve()
         if not target.is_relative_to(self.root):
-            self.problem(file, where, f"image path {raw!r} leaves the bundle folder")
+            self.problem(file, where, f"image path {shown(raw)} leaves the bundle folder")
             return None
         rel = target.relative_to(self.root).as_posix()
         if rel in self.images:
             return self.images[rel]
         if not target.is_file():
-            self.problem(file, where, f"image {raw!r} does not exist in the bundle")
+            self.problem(file, where, f"image {shown(raw)} does not exist in the bundle")
             return None
         size = target.stat().st_size
         if size > settings.BULLETIN_IMAGE_MAX_BYTES:
@@ -160,16 +190,51 @@ class _Reader:
         return image
 
     # files --------------------------------------------------------------------------------
+    def read_confined(self, path: Path, rel: str, limit: int) -> str | None:
+        """The text of a bundle file, read only if it really is inside the bundle once every
+        symbolic link is resolved, a regular file, at most ``limit`` bytes, and UTF-8."""
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.problem(rel, "file", "missing, or a broken or looping symbolic link")
+            return None
+        if not real.is_relative_to(self.root):
+            self.problem(rel, "file", "is a symbolic link to a file outside the bundle folder; "
+                                      "copy the file into the bundle instead")
+            return None
+        if not real.is_file():
+            self.problem(rel, "file", "is not a regular file")
+            return None
+        with real.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            self.problem(rel, "file", f"is larger than the limit of {limit // 1024} KB for this "
+                                      f"kind of file")
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(rel, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return None
+
     def load_yaml(self, file: str, text: str, first_line: int = 1) -> dict | None:
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a safe loader, no aliases
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             line = (mark.line + first_line) if mark else first_line
-            self.problem(file, f"line {line}", f"malformed YAML: {exc.problem or exc}")
+            problem = exc.problem or str(exc)
+            prefix = "" if "aliases" in problem else "malformed YAML: "
+            self.problem(file, f"line {line}", f"{prefix}{problem[:200]}")
             return None
         except yaml.YAMLError as exc:
-            self.problem(file, f"line {first_line}", f"malformed YAML: {exc}")
+            self.problem(file, f"line {first_line}", f"malformed YAML: {str(exc)[:200]}")
+            return None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            self.problem(file, f"line {first_line}", f"a value cannot be read: {str(exc)[:120]}")
+            return None
+        except RecursionError:
+            self.problem(file, f"line {first_line}", "YAML nested too deeply to read")
             return None
         if data is None:
             data = {}
@@ -181,17 +246,16 @@ class _Reader:
     def unknown_keys(self, file: str, data: dict, allowed: set[str]) -> None:
         for key in data:
             if key not in allowed:
-                self.problem(file, str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+                self.problem(file, shown(str(key), 40).strip("'"),
+                             f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
     def read_issue(self) -> dict | None:
         path = self.root / "issue.yaml"
-        if not path.is_file():
+        if not path.is_file() and not path.is_symlink():
             self.problem("issue.yaml", "file", "missing: a bundle needs issue.yaml at its top")
             return None
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.problem("issue.yaml", "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        text = self.read_confined(path, "issue.yaml", settings.BULLETIN_BUNDLE_YAML_MAX_BYTES)
+        if text is None:
             return None
         data = self.load_yaml("issue.yaml", text)
         if data is None:
@@ -202,13 +266,15 @@ class _Reader:
         slug = self.text("issue.yaml", data, "publication_slug", required=True)
         if slug and not SLUG_RE.match(slug):
             self.problem("issue.yaml", "publication_slug",
-                         f"{slug!r} must be lowercase ASCII letters, digits and hyphens")
+                         f"{shown(slug)} must be lowercase ASCII letters, digits and hyphens")
         result["publication_slug"] = slug
         number = data.get("number")
         if number is None:
             self.problem("issue.yaml", "number", "required key is missing")
-        elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            self.problem("issue.yaml", "number", f"must be a positive whole number, not {number!r}")
+        elif (isinstance(number, bool) or not isinstance(number, int) or number < 1
+              or number > MAX_ISSUE_NUMBER):
+            self.problem("issue.yaml", "number", f"must be a whole number from 1 to "
+                                                 f"{MAX_ISSUE_NUMBER}, not {shown(number)}")
             number = None
         result["number"] = number
         result["title"] = self.text("issue.yaml", data, "title")
@@ -217,12 +283,12 @@ class _Reader:
             try:
                 date = dt.date.fromisoformat(date.strip())
             except ValueError:
-                self.problem("issue.yaml", "date", f"{date!r} is not a date like 2024-06-30")
+                self.problem("issue.yaml", "date", f"{shown(date)} is not a date like 2024-06-30")
                 date = None
         elif isinstance(date, dt.datetime):
             date = date.date()
         elif date is not None and not isinstance(date, dt.date):
-            self.problem("issue.yaml", "date", f"{date!r} is not a date like 2024-06-30")
+            self.problem("issue.yaml", "date", f"{shown(date)} is not a date like 2024-06-30")
             date = None
         result["date"] = date
         sections = data.get("sections")
@@ -236,7 +302,8 @@ class _Reader:
             names = self.text_list("issue.yaml", data, "sections")
             duplicates = sorted({n for n in names if names.count(n) > 1})
             if duplicates:
-                self.problem("issue.yaml", "sections", f"listed twice: {', '.join(duplicates)}")
+                self.problem("issue.yaml", "sections",
+                             f"listed twice: {shown(', '.join(duplicates), 200)}")
             sections = names
         result["sections"] = sections
         note = self.text("issue.yaml", data, "editor_note")
@@ -254,10 +321,8 @@ class _Reader:
 
     def read_article(self, path: Path, sections: list[str]) -> ParsedArticle | None:
         rel = path.relative_to(self.root).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.problem(rel, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        text = self.read_confined(path, rel, settings.BULLETIN_BUNDLE_MARKDOWN_MAX_BYTES)
+        if text is None:
             return None
         text = text.removeprefix("\ufeff").replace("\r\n", "\n")
         lines = text.split("\n")
@@ -269,7 +334,12 @@ class _Reader:
         except StopIteration:
             self.problem(rel, "line 1", "front matter is not closed by a '---' line")
             return None
-        meta = self.load_yaml(rel, "\n".join(lines[1:end]), first_line=2)
+        front = "\n".join(lines[1:end])
+        if len(front.encode("utf-8")) > settings.BULLETIN_BUNDLE_YAML_MAX_BYTES:
+            self.problem(rel, "line 2", f"front matter is larger than the limit of "
+                                        f"{settings.BULLETIN_BUNDLE_YAML_MAX_BYTES // 1024} KB")
+            return None
+        meta = self.load_yaml(rel, front, first_line=2)
         if meta is None:
             return None
         self.unknown_keys(rel, meta, ARTICLE_KEYS)
@@ -277,7 +347,8 @@ class _Reader:
         section = self.text(rel, meta, "section", required=True)
         if section and sections and section not in sections:
             self.problem(rel, "section",
-                         f"{section!r} is not one of the issue's sections ({'、'.join(sections)})")
+                         f"{shown(section)} is not one of the issue's sections "
+                         f"({shown('、'.join(sections), 200).strip(chr(39))})")
         lead_raw = self.text(rel, meta, "lead_image")
         article = ParsedArticle(
             key=path.stem,
@@ -319,12 +390,15 @@ class _Reader:
         articles: list[ParsedArticle] = []
         if not articles_dir.is_dir():
             self.problem("articles/", "folder", "missing: a bundle keeps its articles in articles/")
+        elif not articles_dir.resolve().is_relative_to(self.root):
+            self.problem("articles/", "folder", "is a symbolic link to a folder outside the "
+                                                "bundle; copy the articles into the bundle")
         else:
             for path in sorted(articles_dir.iterdir(), key=lambda p: p.name):
                 if path.name.startswith("."):
                     continue
                 rel = path.relative_to(self.root).as_posix()
-                if path.suffix != ".md" or not path.is_file():
+                if path.suffix != ".md" or not (path.is_file() or path.is_symlink()):
                     self.problem(rel, "file", "not a Markdown (.md) article file")
                     continue
                 parsed = self.read_article(path, sections)

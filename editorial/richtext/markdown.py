@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-from editorial.richtext.sanitize import sanitize_html
+from editorial.richtext.sanitize import limit_nesting, sanitize_html
 
 # --------------------------------------------------------------------------- Markdown → HTML
 
@@ -313,4 +313,5 @@ class MarkdownWriter:
 
 def html_to_markdown(value: str, image_src: Callable[[str], str] = lambda s: s) -> str:
     """CommonMark for a sanitised body; ``image_src`` maps stored image URLs to bundle paths."""
-    return MarkdownWriter(image_src).convert(value)
+    # A body stored before nesting was bounded must not recurse the writer to death.
+    return MarkdownWriter(image_src).convert(limit_nesting(value))

@@ -42,10 +42,14 @@ _NAMES = {
     "article_print_html": "publishing.rendering.print_html",
     "issue_print_html": "publishing.rendering.print_html",
     "issue_render_input": "publishing.rendering.print_html",
+    "article_preview_job": "publishing.rendering.print_html",
+    # Renders in a child process with a time limit and a memory cap (WeasyPrint on first use).
+    "article_preview_pdf": "publishing.rendering.services",
+    "RenderOutOfMemory": "publishing.rendering.services",
+    "RenderTimeout": "publishing.rendering.services",
     # These import WeasyPrint.
     "pdf_from_html": "publishing.rendering.pdf",
     "issue_pdf_bytes": "publishing.rendering.pdf",
-    "article_preview_pdf": "publishing.rendering.pdf",
     "RestrictedURLFetcher": "publishing.rendering.fetcher",
     "url_fetcher": "publishing.rendering.fetcher",
 }

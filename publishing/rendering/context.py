@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.utils.safestring import SafeString, mark_safe
 
 from editorial.models import Article, Issue
+from editorial.richtext import sanitize_html
 from publishing.errors import RenderError
 from publishing.rendering.geometry import MM_PER_PT, PageGeometry
 from publishing.rendering.layout import (
@@ -155,7 +156,9 @@ def _prepare_article(article: Article, *, first_in_section: bool,
     title = plain_title(article.title)
     measure = headline_measure(geometry.line_chars, article.section) if geometry else None
     headline = typeset_headline(article.title, measure)
-    body = _rewrite_media(article.body, image_url)
+    # Through the sanitiser's bounds again: a body stored before them may hold a colspan of a
+    # billion or thousands of nested blocks.
+    body = _rewrite_media(sanitize_html(article.body), image_url)
     lead_style = ""
     if geometry is not None:
         max_em = geometry.height_mm * 0.4 / (geometry.font_pt * MM_PER_PT)

@@ -18,14 +18,13 @@ from editorial.models import Article, Issue
 from publishing.errors import MissingGlyphsError
 from publishing.rendering import justification
 from publishing.rendering.fetcher import url_fetcher
-from publishing.rendering.glyphs import _text_sources, check_glyphs
+from publishing.rendering.glyphs import check_glyphs
 from publishing.rendering.layout import blank_pages_needed
 from publishing.rendering.print_html import (
     PdfJob,
-    article_print_html,
+    article_preview_job,
     issue_render_input,
 )
-from publishing.rendering.typography import plain_title
 from publishing.rendering.variants import SCREEN, DocumentFacts, PdfVariant, finisher
 
 logger = logging.getLogger(__name__)
@@ -99,14 +98,9 @@ def issue_pdf_bytes(issue: Issue, *, print_mode: bool = False) -> bytes:
 
 
 def article_preview_pdf(article: Article) -> bytes:
-    """One article on printed pages, exactly as the issue PDF would set it."""
-    sources = _text_sources(None, [article])
+    """One article on printed pages, in this process: only for code that is itself fenced.
+    The site's previews use ``publishing.rendering.services.article_preview_pdf`` (a child
+    process with a time limit and a memory cap)."""
+    job, sources = article_preview_job(article)
     check_glyphs(sources)
-    publication = article.section.publication
-    facts = DocumentFacts(
-        key=f"article/{article.pk}", title=plain_title(article.title),
-        publisher=publication.publisher or publication.editorial_office,
-        publication=publication.name,
-        created=(article.issue.cover_date if article.issue and article.issue.cover_date
-                 else article.updated_at.date()))
-    return pdf_from_html(PdfJob(article_print_html(article), SCREEN, facts), sources=sources)
+    return pdf_from_html(job, sources=sources)

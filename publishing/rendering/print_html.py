@@ -149,3 +149,17 @@ def issue_render_input(issue: Issue, *, print_mode: bool = False
     articles = issue_articles_for_print(issue)
     sources = _text_sources(issue, articles)
     return issue_pdf_job(issue, print_mode=print_mode, articles=articles), sources
+
+
+def article_preview_job(article: Article) -> tuple[PdfJob, list[tuple[str, str]]]:
+    """One article's preview PDF job and its texts by place: the database work of a preview,
+    done before the WeasyPrint part runs in its child process."""
+    sources = _text_sources(None, [article])
+    publication = article.section.publication
+    facts = DocumentFacts(
+        key=f"article/{article.pk}", title=plain_title(article.title),
+        publisher=publication.publisher or publication.editorial_office,
+        publication=publication.name,
+        created=(article.issue.cover_date if article.issue and article.issue.cover_date
+                 else article.updated_at.date()))
+    return PdfJob(article_print_html(article), SCREEN, facts), sources

@@ -8,10 +8,13 @@ rendered, so the web workers start light.
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -37,6 +40,10 @@ def _rendering():
 
 class RenderTimeout(RenderError):
     """The render took longer than its time limit and was stopped."""
+
+
+class RenderOutOfMemory(RenderError):
+    """The render needed more memory than its cap (``settings.BULLETIN_RENDER_MEMORY_MB``)."""
 
 
 @dataclass(frozen=True)
@@ -65,26 +72,84 @@ def _pdf_page_count(path: Path) -> int:
     return 0
 
 
-def _child_render(html: str, sources: list[tuple[str, str]], target: str, connection) -> None:
+def _memory_cap_bytes() -> int | None:
+    megabytes = settings.BULLETIN_RENDER_MEMORY_MB
+    return megabytes * 1024 * 1024 if megabytes and megabytes > 0 else None
+
+
+def _cap_memory(limit: int | None) -> None:
+    """Cap this (child) process's address space, so that one hostile document makes its own
+    allocations fail instead of the machine's memory run out and the kernel kill the server."""
+    if limit is None:
+        return
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child_render(job, sources: list[tuple[str, str]], target: str, connection,
+                  memory_limit: int | None = None) -> None:
     """Runs in the forked child: WeasyPrint only, no database; reports through ``connection``."""
     try:
-        Path(target).write_bytes(_rendering().pdf_from_html(html, sources=sources))
+        _cap_memory(memory_limit)
+        Path(target).write_bytes(_rendering().pdf_from_html(job, sources=sources))
         connection.send(("ok", None))
     except MissingGlyphsError as exc:
         connection.send(("glyphs", exc.problems))
+    except MemoryError:
+        connection.send(("memory", None))
+    except RecursionError:
+        connection.send(("depth", None))
     except BaseException as exc:  # whatever it is, the parent reports it
-        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+        if memory_limit is not None and (_at_memory_cap(memory_limit) or (
+                isinstance(exc, OSError) and exc.errno == errno.ENOMEM)):
+            # C code whose allocation failed may raise anything ("SystemError: error return
+            # without exception set", a cairo or Pango error): no headroom left means the cap.
+            connection.send(("memory", None))
+        else:
+            connection.send(("error", f"{type(exc).__name__}: {str(exc)[:500]}"))
     finally:
         connection.close()
 
 
-def _render_pdf_file(html: str, sources: list[tuple[str, str]], target: Path,
+def _at_memory_cap(limit: int, headroom: int = 64 * 1024 * 1024) -> bool:
+    """True when this capped process is within ``headroom`` of its address-space cap, or cannot
+    allocate that much more (glibc serves 64 MB by a fresh mapping, which the cap counts)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        size_kb = int(re.search(r"^VmSize:\s+(\d+) kB", status, re.M).group(1))
+        if size_kb * 1024 + headroom > limit:
+            return True
+    except (OSError, AttributeError, ValueError):
+        pass
+    try:
+        bytearray(headroom)
+    except MemoryError:
+        return True
+    return False
+
+
+_ALLOCATION_FAILURE_SIGNALS = {-signal.SIGABRT, -signal.SIGKILL, -signal.SIGTRAP,
+                               -signal.SIGSEGV, -signal.SIGBUS}
+
+
+def _out_of_memory(limit: int | None, how: str = "MemoryError") -> RenderOutOfMemory:
+    return RenderOutOfMemory(
+        f"the render needed more than its memory cap of {(limit or 0) // 1048576} MB "
+        f"(settings.BULLETIN_RENDER_MEMORY_MB) and was stopped ({how})")
+
+
+def _render_pdf_file(html, sources: list[tuple[str, str]], target: Path,
                      deadline: float, started: float) -> None:
-    """Write the PDF for ``html`` to ``target`` in a child process stopped at ``deadline``,
-    checking the text against the fonts in this process meanwhile (the machine has two cores).
+    """Write the PDF for ``html`` (a ``PdfJob`` or print HTML) to ``target`` in a child process
+    stopped at ``deadline`` and capped in memory, checking the text against the fonts in this
+    process meanwhile (the machine has two cores).
 
     A child process can be stopped at any point, also inside Pango's C code, and takes its
-    memory with it when it ends.
+    memory with it when it ends. Every WeasyPrint run of the site goes through here.
     """
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
         logger.warning("no fork() on this platform: rendering without a time limit")
@@ -93,8 +158,10 @@ def _render_pdf_file(html: str, sources: list[tuple[str, str]], target: Path,
         return
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
+    memory_limit = _memory_cap_bytes()
     process = context.Process(
-        target=_child_render, args=(html, sources, str(target), writer), daemon=True
+        target=_child_render, args=(html, sources, str(target), writer, memory_limit),
+        daemon=True,
     )
     process.start()
     writer.close()
@@ -109,6 +176,11 @@ def _render_pdf_file(html: str, sources: list[tuple[str, str]], target: Path,
             status, payload = reader.recv()
         except EOFError:
             process.join(5)
+            if memory_limit is not None and process.exitcode in _ALLOCATION_FAILURE_SIGNALS:
+                # C code stops the process when an allocation fails (GLib traps or aborts,
+                # cairo may crash); the kernel's OOM killer kills.
+                raise _out_of_memory(memory_limit, signal.Signals(-process.exitcode).name
+                                     ) from None
             raise RenderError(
                 f"the renderer process ended without a result (exit code {process.exitcode})"
             ) from None
@@ -119,6 +191,10 @@ def _render_pdf_file(html: str, sources: list[tuple[str, str]], target: Path,
         reader.close()
     if status == "glyphs":
         raise MissingGlyphsError(payload)
+    if status == "memory":
+        raise _out_of_memory(memory_limit)
+    if status == "depth":
+        raise RenderError("the document nests too deeply to lay out (RecursionError)")
     if status != "ok":
         raise RenderError(f"the PDF could not be rendered: {payload}")
 
@@ -191,6 +267,24 @@ def issue_render(*, issue: Issue, pdf_path: Path | str | None = None,
         if html_temp is not None:
             shutil.rmtree(html_temp, ignore_errors=True)
     return RenderResult(pdf_target, html_target, pages, time.monotonic() - started)
+
+
+# --------------------------------------------------------------------------- article preview
+
+def article_preview_pdf(article, *, timeout: float | None = None) -> bytes:
+    """One article on printed pages, rendered like an issue: in a child process with the time
+    limit and the memory cap, so that no body can take the web process down with it."""
+    started = time.monotonic()
+    limit = settings.BULLETIN_RENDER_TIMEOUT if timeout is None else timeout
+    job, sources = _rendering().article_preview_job(article)
+    handle, name = tempfile.mkstemp(prefix=".preview-", suffix=".pdf.part")
+    os.close(handle)
+    target = Path(name)
+    try:
+        _render_pdf_file(job, sources, target, started + limit, started)
+        return target.read_bytes()
+    finally:
+        target.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- print-shop file

@@ -1,8 +1,8 @@
 """The glyph check: every character of the content against the fonts' character maps.
 
-Needs fontconfig and (to read a font's cmap the first time) fontTools, never WeasyPrint: the planning board's readiness check
-uses it in the web process. A character that would print as tofu fails the render with the
-article's name.
+Needs fontconfig and (to read a font's cmap the first time) fontTools, never WeasyPrint: the
+planning board's readiness check uses it in the web process. A character that would print as
+tofu fails the render with the article's name.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ WEASYPRINT_MODULES = {
     "publishing.rendering.pdf",
     "publishing.rendering.fetcher",
     "publishing.rendering.justification",
+    "publishing.rendering.weasy",
 }
 
 # Libraries that cost a web worker or a command tens of megabytes or a noticeable part of a
@@ -274,3 +275,36 @@ def test_light_commands_load_no_heavy_library(tmp_path):
                   env={"DATABASE_URL": f"sqlite:///{tmp_path / 'light.sqlite3'}"})
     report = json.loads(output)
     assert report == {"commands": sorted(commands), "heavy": []}
+
+
+LOADED_LIBRARIES = """
+import ctypes.util, json, re, sys
+asked = []
+search = ctypes.util.find_library
+def counted(name):
+    asked.append(name)
+    return search(name)
+ctypes.util.find_library = counted
+if sys.argv[1] == "ours":
+    from publishing.rendering.weasy import weasyprint
+else:
+    import weasyprint
+maps = open("/proc/self/maps").read()
+libraries = sorted(set(re.findall(r"/(lib(?:gobject|pango|harfbuzz|fontconfig)[^/\\s]*\\.so[.0-9]*)$",
+                                  maps, re.M)))
+print(json.dumps({"asked": asked, "libraries": libraries,
+                  "restored": ctypes.util.find_library is counted}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps (Linux)")
+def test_weasyprint_loads_the_same_libraries_without_the_library_search():
+    """publishing.rendering.weasy skips ctypes' find_library (ldconfig, gcc) while WeasyPrint
+    imports: the same shared libraries end up loaded as with a plain import."""
+    ours = json.loads(_run(f"import sys; sys.argv[1:] = ['ours']\n{LOADED_LIBRARIES}"))
+    plain = json.loads(_run(f"import sys; sys.argv[1:] = ['plain']\n{LOADED_LIBRARIES}"))
+    assert plain["asked"], "a plain import searches (else this test proves nothing)"
+    assert ours["asked"] == [] and ours["restored"]
+    assert ours["libraries"] == plain["libraries"]
+    for library in ("libpango-1.0.so", "libharfbuzz.so", "libharfbuzz-subset.so"):
+        assert any(name.startswith(library) for name in ours["libraries"]), library

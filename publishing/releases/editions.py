@@ -81,6 +81,9 @@ def _render_new_version(issue: Issue, version: int, content_hash: str) -> tuple[
         source = _render_staging(issue, staging, content_hash)
         pages = _verify_pdf(staging / "issue.pdf")
         target = _version_dir(issue, version)
+        # mkdtemp made it owner-only: the web server (nginx's own user, handed the PDF with
+        # X-Accel-Redirect) must be able to read the edition.
+        staging.chmod(0o755)
         if target.exists():  # left by a run that died between rename and commit
             shutil.rmtree(target)
         os.replace(staging, target)

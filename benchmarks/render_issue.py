@@ -16,8 +16,11 @@ that start-up, imports and font loading count for both:
 Variants: screen (PDF/A-2a + PDF/UA-1: tagged, our XMP, artifacts) and print (PDF/X-4: the end
 matter rendered after counting pages, slug and crop marks, output intent named).
 
-Reports wall seconds, seconds per page, peak RSS (of the process tree) and PDF size, medians
-of --runs runs, and the ratio ours / bare. Not a test: figures depend on the machine.
+Reports wall seconds, CPU seconds, seconds per page, peak RSS (of the process tree) and PDF
+size, medians of --runs runs, and the ratio ours / bare. With --bare-fast-import, bare
+WeasyPrint is also run importing WeasyPrint as ours does (without ctypes' library search, see
+publishing/rendering/weasy.py): ``ratio*`` is ours against that. Not a test: figures depend on
+the machine.
 """
 
 from __future__ import annotations
@@ -156,6 +159,13 @@ def build_issue(work: Path, env: dict, target_pages: int) -> tuple[int, Path]:
 BARE = ("import sys, weasyprint; "
         "weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
         "pdf_variant=sys.argv[3] if len(sys.argv) > 3 else None, pdf_identifier=True)")
+# The same, importing WeasyPrint the way publishing/rendering/weasy.py does (without ctypes'
+# library search): shows how much of the ratio is that import alone (--bare-fast-import).
+BARE_FAST = ("import ctypes.util; search = ctypes.util.find_library; "
+             "ctypes.util.find_library = lambda name: None; import weasyprint; "
+             "ctypes.util.find_library = search; import sys; "
+             "weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], "
+             "pdf_variant=sys.argv[3] if len(sys.argv) > 3 else None, pdf_identifier=True)")
 VARIANTS = {"screen": ("pdf/a-2a", []), "print": ("pdf/x-4", ["--print"])}
 
 
@@ -178,6 +188,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--variants", nargs="+", default=["screen", "print"],
                         choices=sorted(VARIANTS))
+    parser.add_argument("--bare-fast-import", action="store_true",
+                        help="also run bare WeasyPrint imported without the library search "
+                             "(as ours imports it), the 'bare*' rows")
     args = parser.parse_args()
     if not DEMO.is_dir():
         raise SystemExit(f"{DEMO} is missing: the benchmark builds its issues from the demo")
@@ -199,17 +212,23 @@ def main() -> None:
                 html_file = variant_html(work, number, variant)
                 ours_pdf = work / f"ours-{number}-{variant}.pdf"
                 bare_pdf = work / f"bare-{number}-{variant}.pdf"
-                ours, bare = [], []
-                for _ in range(args.runs):  # alternate, so both see the same machine state
+                ours, bare, fast = [], [], []
+                for _ in range(args.runs):  # alternate, so all see the same machine state
                     ours.append(run_measured(
                         [PYTHON, "manage.py", "render_issue", "dalian-digital-trade",
                          str(number), "--pdf", str(ours_pdf), *flags], env, ours_pdf))
                     bare.append(run_measured(
                         [PYTHON, "-c", BARE, str(html_file), str(bare_pdf), pdf_variant],
                         env, bare_pdf))
+                    if args.bare_fast_import:
+                        fast.append(run_measured(
+                            [PYTHON, "-c", BARE_FAST, str(html_file), str(bare_pdf),
+                             pdf_variant], env, bare_pdf))
                 summary = {}
                 label = f"{target} pp {variant}"
-                for name, runs in (("ours", ours), ("bare", bare)):
+                for name, runs in (("ours", ours), ("bare", bare), ("bare*", fast)):
+                    if not runs:
+                        continue
                     median = statistics.median(m.seconds for m in runs)
                     fastest = min(m.seconds for m in runs)
                     cpu = statistics.median(m.cpu_seconds for m in runs)
@@ -223,6 +242,11 @@ def main() -> None:
                       f"{summary['ours'][0] / summary['bare'][0]:>9.2f} "
                       f"{summary['ours'][1] / summary['bare'][1]:>6.2f} "
                       f"{summary['ours'][2] / summary['bare'][2]:>6.2f}")
+                if fast:
+                    print(f"{label:>16} {'ratio*':>6}{'':>5} "
+                          f"{summary['ours'][0] / summary['bare*'][0]:>9.2f} "
+                          f"{summary['ours'][1] / summary['bare*'][1]:>6.2f} "
+                          f"{summary['ours'][2] / summary['bare*'][2]:>6.2f}")
                 print(f"{'':>16} runs: ours {', '.join(f'{m.seconds:.2f}' for m in ours)}; "
                       f"bare {', '.join(f'{m.seconds:.2f}' for m in bare)}")
     finally:

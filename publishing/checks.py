@@ -25,6 +25,22 @@ def check_weasyprint_version(app_configs=None, **kwargs) -> list[CheckError]:
                        id="publishing.E001")]
 
 
+def check_accel_redirect_prefix(app_configs=None, **kwargs) -> list[CheckError]:
+    """DOWNLOADS_ACCEL_REDIRECT_PREFIX must be a location path nginx can match ("/_editions/"):
+    anything else would hand members a broken download on every request."""
+    from django.conf import settings
+
+    prefix = settings.DOWNLOADS_ACCEL_REDIRECT_PREFIX
+    if not prefix or (prefix.startswith("/") and prefix.endswith("/") and len(prefix) > 2
+                      and prefix.isascii() and not any(c.isspace() or c in "?#%" for c in prefix)):
+        return []
+    return [CheckError(
+        f"DOWNLOADS_ACCEL_REDIRECT_PREFIX={prefix!r} is not an internal location path.",
+        hint='Use the path of the web server\'s internal location, starting and ending with "/" '
+             '(deploy/nginx/bulletin.conf: "/_editions/"), or leave it empty to stream from Django.',
+        id="publishing.E002")]
+
+
 def check_trigram_locale(app_configs=None, databases=None, **kwargs) -> list[CheckWarning]:
     """pg_trgm ignores Chinese characters when the database's LC_CTYPE is C/POSIX."""
     problems: list[CheckWarning] = []

@@ -357,10 +357,12 @@ def start_servers(database: str, tmp: Path, workers: int, *,
                                       static=paths["static"], proxy=proxy), encoding="utf-8")
     nginx = subprocess.Popen(["nginx", "-p", str(tmp), "-e", str(tmp / "error.log"),
                               "-c", str(conf)])
+    # Behind nginx, edition files are handed to it (X-Accel-Redirect), as docker-compose.yml does.
+    accel = {"DOWNLOADS_ACCEL_REDIRECT_PREFIX": ACCEL_PREFIX} if via_nginx else {}
     gunicorn = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "bulletin.wsgi", "--bind",
          f"127.0.0.1:{GUNICORN_PORT}", "--workers", str(workers), "--log-level", "warning"],
-        cwd=ROOT, env=site_env(database),
+        cwd=ROOT, env=site_env(database, **accel),
     )
     return gunicorn, nginx
 
@@ -391,12 +393,13 @@ def over_http(database: str, prepared: dict, args) -> dict:
     sessions = http["sessions"]
     base = f"http://127.0.0.1:{NGINX_PORT if args.via_nginx else GUNICORN_PORT}"
     cases = [("nginx static PDF", "anonymous", f"http://127.0.0.1:{NGINX_PORT}/static/bench/issue.pdf")]
-    cases += [(p["name"], p["role"], base + p["path"]) for p in prepared["pages"]]
+    cases += [(p["name"], p["role"], base + p["path"]) for p in prepared["pages"]
+              if not args.pages or p["name"] in args.pages]
     cases += [("whitenoise static PDF", "anonymous", f"{base}/static/bench/issue.pdf"),
               ("nginx static PDF (again)", "anonymous", cases[0][2])]
     result: dict = {"workers": args.workers, "connections": args.connections,
                     "seconds": args.seconds, "latency_seconds": args.latency_seconds,
-                    "via_nginx": args.via_nginx,
+                    "via_nginx": args.via_nginx, "pages": args.pages,
                     "rounds": [], "rss_mb": {}}
     with tempfile.TemporaryDirectory(prefix="bench-nginx-") as tmp:
         gunicorn = nginx = None
@@ -554,6 +557,9 @@ def main() -> None:
     parser.add_argument("--queries-only", action="store_true", help="part 1 only")
     parser.add_argument("--via-nginx", action="store_true",
                         help=f"pages through nginx proxying to gunicorn ({ACCEL_PREFIX} internal)")
+    parser.add_argument("--pages", nargs="+", metavar="NAME",
+                        help="over HTTP, only these pages (e.g. 'member PDF'); the static rows "
+                             "(nginx, whitenoise) are always measured")
     parser.add_argument("--in-process", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, nargs="+", metavar="RESULT",
                         help="print these result files (var/bench/results/…) side by side, run nothing")

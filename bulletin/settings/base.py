@@ -122,6 +122,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Rendered issue editions (PDF + HTML). Kept apart from uploads so access can be checked per issue.
 EDITIONS_ROOT = env.path("EDITIONS_ROOT", default=BASE_DIR / "var" / "editions")
+# With nginx in front (deploy/nginx/bulletin.conf): after the access check, files under
+# EDITIONS_ROOT are handed to nginx with X-Accel-Redirect under this internal location (e.g.
+# "/_editions/", an `internal` alias of EDITIONS_ROOT). Empty: Django streams them itself.
+DOWNLOADS_ACCEL_REDIRECT_PREFIX = env.str("DOWNLOADS_ACCEL_REDIRECT_PREFIX", default="")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

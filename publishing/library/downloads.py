@@ -5,6 +5,15 @@ Conditional requests follow RFC 9110 §13.2.2: If-Match, then If-Unmodified-Sinc
 If-None-Match with weak comparison (``W/"…"`` and ``*`` match: 304), then If-Modified-Since;
 If-Range compares strongly, and a Range that fails it gets the whole file. Headers of any
 size or shape get an answer (200, 206, 304, 412 or 416), never an error.
+
+With ``settings.DOWNLOADS_ACCEL_REDIRECT_PREFIX`` set (nginx in front, ``deploy/nginx/``), a file
+under ``EDITIONS_ROOT`` is not streamed by Python: once the view has checked access and the
+answer is the file (200) or a part of it (206), the response carries only the headers and
+``X-Accel-Redirect: <prefix><path below EDITIONS_ROOT>``, and nginx sends the bytes from its
+``internal`` location, answering the Range itself. Django still answers 304, 412 and 416, and its
+validators are nginx's own (ETag ``"<mtime hex>-<size hex>"``, Last-Modified from the same mtime),
+so a browser revalidating a copy nginx sent gets the same answer from either side. Without the
+setting (development, tests) Django streams the file as before.
 """
 
 from __future__ import annotations
@@ -12,11 +21,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe, quote_etag
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 CHUNK = 64 * 1024
@@ -46,7 +57,27 @@ class _RangeFile:
 
 
 def _etag(stat: os.stat_result) -> str:
-    return quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
+    """nginx's ETag for the same file (``ngx_http_set_etag``): mtime in seconds and size, hex."""
+    return quote_etag(f"{int(stat.st_mtime):x}-{stat.st_size:x}")
+
+
+def accel_location(path: Path) -> str | None:
+    """The internal URI nginx serves ``path`` from, or None: the setting is off, or the file is
+    not under EDITIONS_ROOT (uploads and everything else are streamed by Django)."""
+    prefix = settings.DOWNLOADS_ACCEL_REDIRECT_PREFIX
+    if not prefix:
+        return None
+    try:
+        relative = path.resolve().relative_to(Path(settings.EDITIONS_ROOT).resolve())
+    except ValueError:
+        return None
+    return prefix.rstrip("/") + "/" + quote(relative.as_posix())
+
+
+def counts_as_download(response: HttpResponse) -> bool:
+    """Whether the response hands over the file from its first byte: a whole file or the
+    first part of a ranged download (a resumed download is not a new one; 304 is no download)."""
+    return response.status_code in {200, 206} and getattr(response, "first_byte", None) == 0
 
 
 def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
@@ -117,7 +148,15 @@ def file_response(request: HttpRequest, path: Path, *, filename: str | None,
         if wanted is False:
             return _unsatisfiable(stat.st_size)
 
-    if wanted:
+    location = accel_location(path)
+    if location is not None:
+        # nginx sends the bytes (and makes the 206 from the same Range header it is passed).
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = location
+        if filename:
+            response["Content-Disposition"] = content_disposition_header(True, filename)
+        response.first_byte = wanted[0] if wanted else 0
+    elif wanted:
         start, end = wanted
         response = FileResponse(
             _RangeFile(path, start, end - start + 1), as_attachment=bool(filename),
@@ -126,12 +165,14 @@ def file_response(request: HttpRequest, path: Path, *, filename: str | None,
         )
         response["Content-Range"] = f"bytes {start}-{end}/{stat.st_size}"
         response["Content-Length"] = str(end - start + 1)
+        response.first_byte = start
     else:
         response = FileResponse(
             path.open("rb"), as_attachment=bool(filename), filename=filename or "",
             content_type=content_type,
         )
         response["Content-Length"] = str(stat.st_size)
+        response.first_byte = 0
     response.block_size = CHUNK
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag

@@ -16,7 +16,7 @@ from editorial.permissions import PermissionRefused
 from publishing.library import members as member_services
 from publishing.library import permissions, selectors, services
 from publishing.library.caching import anonymous_page
-from publishing.library.downloads import file_response
+from publishing.library.downloads import counts_as_download, file_response
 from publishing.library.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm, form_errors
 from publishing.library.permissions import editor_required
 
@@ -81,7 +81,7 @@ def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
                              filename=selectors.issue_pdf_filename(issue, edition),
                              content_type="application/pdf",
                              private=not permissions.issue_is_public(issue))
-    if response.status_code == 200 or response.get("Content-Range", "").startswith("bytes 0-"):
+    if counts_as_download(response):
         services.download_record(issue=issue, user=request.user)
     return response
 

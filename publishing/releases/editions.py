@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
 
 from editorial.models import Issue
 from publishing.library.selectors import issue_edition_root
@@ -40,6 +39,10 @@ def _version_dir(issue: Issue, version: int) -> Path:
 
 def _verify_pdf(path: Path) -> int:
     """A PDF we will hand to members: it must parse and have pages."""
+    # Imported here: pypdf (and the fontTools it loads) costs every web worker and command
+    # 0.15 s and ~15 MB at start-up, and only publishing needs it.
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(str(path))
         pages = len(reader.pages)
@@ -80,6 +83,9 @@ def _render_new_version(issue: Issue, version: int, content_hash: str) -> tuple[
         source = _render_staging(issue, staging, content_hash)
         pages = _verify_pdf(staging / "issue.pdf")
         target = _version_dir(issue, version)
+        # mkdtemp made it owner-only: the web server (nginx's own user, handed the PDF with
+        # X-Accel-Redirect) must be able to read the edition.
+        staging.chmod(0o755)
         if target.exists():  # left by a run that died between rename and commit
             remove_unrecorded(issue, target)
         if target.exists():

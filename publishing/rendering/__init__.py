@@ -1,7 +1,7 @@
 """The print renderer: an issue's approved content → print HTML → PDF, and the HTML edition.
 
-Only ``publishing.rendering.pdf`` (and the ``fetcher`` and ``justification`` it uses) import
-WeasyPrint; importing this package imports nothing at all. The names of the old
+Only ``publishing.rendering.pdf`` (and the ``weasy``, ``fetcher`` and ``justification`` it
+uses) import WeasyPrint; importing this package imports nothing at all. The names of the old
 ``publishing.rendering`` module stay importable from here, each loaded from its module on first
 use (PEP 562): ``from publishing.rendering import undrawable_characters`` loads the glyph check
 (fontTools), ``from publishing.rendering import issue_pdf_bytes`` loads WeasyPrint.

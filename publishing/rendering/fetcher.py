@@ -11,7 +11,11 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from publishing.rendering.weasy import weasyprint
+
+URLFetcher = weasyprint.urls.URLFetcher
+URLFetcherResponse = weasyprint.urls.URLFetcherResponse
 
 
 class RestrictedURLFetcher(URLFetcher):

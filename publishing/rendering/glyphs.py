@@ -1,8 +1,8 @@
 """The glyph check: every character of the content against the fonts' character maps.
 
-Needs fontTools and fontconfig only, never WeasyPrint: the planning board's readiness check
-uses it in the web process. A character that would print as tofu fails the render with the
-article's name.
+Needs fontconfig and (to read a font's cmap the first time) fontTools, never WeasyPrint: the
+planning board's readiness check uses it in the web process. A character that would print as
+tofu fails the render with the article's name.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import unicodedata
 from array import array
 from functools import cache
 from pathlib import Path
-
-from fontTools.ttLib import TTFont
 
 from editorial.models import Article, Issue
 from editorial.richtext import plain_text
@@ -60,6 +58,10 @@ def _read_cmap(path: Path, index: int) -> frozenset[int]:
         return frozenset(codes)
     except (OSError, ValueError):
         pass
+    # Imported only on a cache miss: the board's readiness check runs in web workers, which
+    # then never load fontTools once the cmaps are cached.
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, fontNumber=index, lazy=True)
     try:
         codes = array("I", sorted(font.getBestCmap()))

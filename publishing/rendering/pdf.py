@@ -10,9 +10,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
-import weasyprint
 from django.conf import settings
-from weasyprint.text.fonts import FontConfiguration
 
 from editorial.models import Article, Issue
 from publishing.errors import MissingGlyphsError
@@ -26,6 +24,9 @@ from publishing.rendering.print_html import (
     issue_render_input,
 )
 from publishing.rendering.variants import SCREEN, DocumentFacts, PdfVariant, finisher
+from publishing.rendering.weasy import weasyprint
+
+FontConfiguration = weasyprint.text.fonts.FontConfiguration
 
 logger = logging.getLogger(__name__)
 

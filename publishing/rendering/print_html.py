@@ -90,14 +90,28 @@ def article_print_html(article: Article, *, print_mode: bool = False) -> str:
     })
 
 
+@dataclass(frozen=True)
+class EndMatter:
+    """The print-shop PDF's last pages (blank pages, the masthead page, the back cover), made
+    once the content's pages are counted. Plain data, not a closure, so that a job can be
+    pickled to the render's child process."""
+
+    context: dict
+
+    def __call__(self, blank_pages: int) -> str:
+        return render_to_string("publishing/print/end_matter.html",
+                                {**self.context, "blank_pages": range(blank_pages)})
+
+
 @dataclass
 class PdfJob:
-    """Everything the WeasyPrint step needs, so that it can run in a child process."""
+    """Everything the WeasyPrint step needs, so that it can run in a child process (it is
+    pickled to it: plain data only)."""
 
     html: str
     variant: PdfVariant
     facts: DocumentFacts
-    end_matter: Callable[[int], str] | None = None  # blank pages → HTML (print only)
+    end_matter: Callable[[int], str] | None = None  # blank pages → HTML (print only): EndMatter
 
 
 def _issue_facts(issue: Issue, articles: list[Article]) -> DocumentFacts:
@@ -119,7 +133,7 @@ def issue_pdf_job(issue: Issue, *, print_mode: bool = False,
     html = issue_print_html(issue, print_mode=print_mode, articles=articles)
     publication = issue.publication
     geometry = page_geometry(publication.page_size)
-    end_matter = None
+    end_matter: EndMatter | None = None
     if print_mode:
         masthead = masthead_for(issue, _typeset)
         page_css = _print_css(geometry, print_mode=True, running_header="")
@@ -127,12 +141,10 @@ def issue_pdf_job(issue: Issue, *, print_mode: bool = False,
                 "subject": "", "keywords": "",
                 "created": (issue.cover_date or issue.created_at.date()).isoformat()}
 
-        def end_matter(blank_pages: int) -> str:
-            return render_to_string("publishing/print/end_matter.html", {
-                "masthead": masthead, "blank_pages": range(blank_pages), "print_mode": True,
-                "meta": meta, "page_css": page_css,
-                "stylesheet_url": _static_path(PRINT_STYLESHEET).as_uri(),
-            })
+        end_matter = EndMatter({
+            "masthead": masthead, "print_mode": True, "meta": meta, "page_css": page_css,
+            "stylesheet_url": _static_path(PRINT_STYLESHEET).as_uri(),
+        })
 
     return PdfJob(html, PRINT if print_mode else SCREEN, _issue_facts(issue, articles),
                   end_matter)

@@ -3,12 +3,13 @@
 A render works on temporary files next to its targets and only moves them into place once the
 PDF has been checked, so a render that fails or runs out of time leaves the previous files
 exactly as they were. WeasyPrint (``publishing.rendering.pdf``) is imported only when a PDF is
-rendered, so the web workers start light.
+rendered, and then only in the render's child process, so web workers start light.
 """
 
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import multiprocessing
 import os
@@ -19,23 +20,35 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from editorial.models import Issue
 from publishing.errors import MissingGlyphsError, RenderError
 
+if TYPE_CHECKING:
+    from publishing.rendering.print_html import PdfJob
+
 logger = logging.getLogger(__name__)
 
 
 def _rendering():
-    """The WeasyPrint side, imported on first render (web workers never need it)."""
+    """The renderer's Django side (print HTML, glyph check, HTML edition): no WeasyPrint."""
     from publishing import rendering
-    from publishing.rendering import pdf  # noqa: F401 - WeasyPrint, loaded before a render forks
 
     return rendering
+
+
+def _pdf_writer():
+    """The WeasyPrint side, imported in the render's child process (web workers and the
+    parent of a render never load it)."""
+    from publishing.rendering import pdf
+
+    return pdf
 
 
 class RenderTimeout(RenderError):
@@ -90,29 +103,35 @@ def _cap_memory(limit: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child_render(job, sources: list[tuple[str, str]], target: str, connection,
-                  memory_limit: int | None = None) -> None:
-    """Runs in the forked child: WeasyPrint only, no database; reports through ``connection``."""
+def _child_render(jobs, target: str, results, memory_limit: int | None = None) -> None:
+    """Runs in the forked child, capped in memory: imports WeasyPrint while the parent reads
+    the database and builds the print HTML, then renders the job the parent sends; no
+    database. Reports through ``results``."""
     try:
         _cap_memory(memory_limit)
-        Path(target).write_bytes(_rendering().pdf_from_html(job, sources=sources))
-        connection.send(("ok", None))
+        writer = _pdf_writer()
+        try:
+            job, sources = jobs.recv()
+        except EOFError:  # the parent could not build the job: it reports why
+            return
+        Path(target).write_bytes(writer.pdf_from_html(job, sources=sources))
+        results.send(("ok", None))
     except MissingGlyphsError as exc:
-        connection.send(("glyphs", exc.problems))
+        results.send(("glyphs", exc.problems))
     except MemoryError:
-        connection.send(("memory", None))
+        results.send(("memory", None))
     except RecursionError:
-        connection.send(("depth", None))
+        results.send(("depth", None))
     except BaseException as exc:  # whatever it is, the parent reports it
         if memory_limit is not None and (_at_memory_cap(memory_limit) or (
                 isinstance(exc, OSError) and exc.errno == errno.ENOMEM)):
             # C code whose allocation failed may raise anything ("SystemError: error return
             # without exception set", a cairo or Pango error): no headroom left means the cap.
-            connection.send(("memory", None))
+            results.send(("memory", None))
         else:
-            connection.send(("error", f"{type(exc).__name__}: {str(exc)[:500]}"))
+            results.send(("error", f"{type(exc).__name__}: {str(exc)[:500]}"))
     finally:
-        connection.close()
+        results.close()
 
 
 def _at_memory_cap(limit: int, headroom: int = 64 * 1024 * 1024) -> bool:
@@ -142,31 +161,51 @@ def _out_of_memory(limit: int | None, how: str = "MemoryError") -> RenderOutOfMe
         f"(settings.BULLETIN_RENDER_MEMORY_MB) and was stopped ({how})")
 
 
-def _render_pdf_file(html, sources: list[tuple[str, str]], target: Path,
-                     deadline: float, started: float) -> None:
-    """Write the PDF for ``html`` (a ``PdfJob`` or print HTML) to ``target`` in a child process
-    stopped at ``deadline`` and capped in memory, checking the text against the fonts in this
-    process meanwhile (the machine has two cores).
+RenderInput = tuple["PdfJob", list[tuple[str, str]]]
 
-    A child process can be stopped at any point, also inside Pango's C code, and takes its
+
+def _render_pdf_file(build: Callable[[], RenderInput], target: Path, deadline: float,
+                     started: float) -> None:
+    """Write the PDF that ``build()``'s job describes to ``target`` in a child process stopped
+    at ``deadline``.
+
+    The child is forked first and capped in memory, so that it imports WeasyPrint (a third of
+    a second) while this process reads the database, builds the print HTML and checks the text
+    against the fonts: the machine has two cores. The job reaches the child through a pipe. A
+    child process can be stopped at any point, also inside Pango's C code, and takes its
     memory with it when it ends. Every WeasyPrint run of the site goes through here.
     """
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
         logger.warning("no fork() on this platform: rendering without a time limit")
+        job, sources = build()
         _rendering().check_glyphs(sources)
-        target.write_bytes(_rendering().pdf_from_html(html, sources=sources))
+        target.write_bytes(_pdf_writer().pdf_from_html(job, sources=sources))
         return
     context = multiprocessing.get_context("fork")
+    job_reader, job_writer = context.Pipe(duplex=False)
     reader, writer = context.Pipe(duplex=False)
     memory_limit = _memory_cap_bytes()
     process = context.Process(
-        target=_child_render, args=(html, sources, str(target), writer, memory_limit),
+        target=_child_render, args=(job_reader, str(target), writer, memory_limit),
         daemon=True,
     )
-    process.start()
+    # The objects of Django and the project, frozen, are never scanned by the child's garbage
+    # collector (nor their pages copied by it): a few per cent of the render's CPU.
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
+    job_reader.close()
     writer.close()
     try:
-        _rendering().check_glyphs(sources)
+        try:
+            job, sources = build()
+            _rendering().check_glyphs(sources)
+            # Blocks until the child, done importing, reads it (the pipe holds 64 KB).
+            job_writer.send((job, sources))
+        finally:
+            job_writer.close()
         if not reader.poll(max(0.0, deadline - time.monotonic())):
             raise RenderTimeout(
                 f"the render was stopped after {time.monotonic() - started:.1f} s "
@@ -236,13 +275,14 @@ def issue_render(*, issue: Issue, pdf_path: Path | str | None = None,
     pages = 0
     try:
         if pdf_target is not None:
-            html, sources = _rendering().issue_render_input(issue, print_mode=print_mode)
             pdf_target.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(prefix=".issue-", suffix=".pdf.part",
                                             dir=pdf_target.parent)
             os.close(handle)
             pdf_temp = Path(name)
-            _render_pdf_file(html, sources, pdf_temp, deadline, started)
+            _render_pdf_file(
+                lambda: _rendering().issue_render_input(issue, print_mode=print_mode),
+                pdf_temp, deadline, started)
             pages = _pdf_page_count(pdf_temp)
             if pages < 1:
                 raise RenderError("the rendered PDF has no pages")
@@ -276,12 +316,12 @@ def article_preview_pdf(article, *, timeout: float | None = None) -> bytes:
     limit and the memory cap, so that no body can take the web process down with it."""
     started = time.monotonic()
     limit = settings.BULLETIN_RENDER_TIMEOUT if timeout is None else timeout
-    job, sources = _rendering().article_preview_job(article)
     handle, name = tempfile.mkstemp(prefix=".preview-", suffix=".pdf.part")
     os.close(handle)
     target = Path(name)
     try:
-        _render_pdf_file(job, sources, target, started + limit, started)
+        _render_pdf_file(lambda: _rendering().article_preview_job(article), target,
+                         started + limit, started)
         return target.read_bytes()
     finally:
         target.unlink(missing_ok=True)

@@ -1,5 +1,6 @@
-"""The module structure holds: web processes never load WeasyPrint, and the import graph of our
-own code has no cycles and points one way (publishing depends on editorial, never the reverse).
+"""The module structure holds: web processes and light commands never load the heavy libraries
+(WeasyPrint, pypinyin, jieba, fontTools, pypdf, mammoth), and the import graph of our own code has
+no cycles and points one way (publishing depends on editorial, never the reverse).
 
 The import graph is read with grimp (a dev dependency, pinned in pyproject.toml and
 requirements.lock): it parses every module's source without importing it and records each
@@ -8,8 +9,11 @@ counts as one. Imports under ``if TYPE_CHECKING:`` are left out: they never run.
 chosen over import-linter (which is built on it) because the checks here are three plain
 questions to the graph, which read more clearly as test code than as contract configuration.
 
-WeasyPrint is checked in a fresh interpreter (a subprocess): the pytest process itself has long
-imported it for the rendering tests.
+The heavy libraries are checked in a fresh interpreter (a subprocess): the pytest process itself
+has long imported them for the rendering tests. Each one is imported where it is used: WeasyPrint
+by the renderer, pypinyin when a slug is made, jieba when a headline is balanced, fontTools when a
+font's cmap is not cached yet, pypdf when a release is verified, mammoth when a Word file is
+imported.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from django.db import connection
 from django.urls import reverse
 
 from editorial.models import ArticleState
+from publishing.rendering.glyphs import drawable_code_points
 from tests.factories import ArticleFactory, SectionFactory
 from tests.publishing.library_fixtures import MARKERS, build_library
 
@@ -36,7 +41,15 @@ WEASYPRINT_MODULES = {
     "publishing.rendering.pdf",
     "publishing.rendering.fetcher",
     "publishing.rendering.justification",
+    "publishing.rendering.weasy",
 }
+
+# Libraries that cost a web worker or a command tens of megabytes or a noticeable part of a
+# second to import, and that only some operations need (see the module docstring).
+HEAVY = ("weasyprint", "pypinyin", "jieba", "fontTools", "pypdf", "mammoth")
+REPORT_HEAVY = f"""
+heavy = sorted({{name.split(".")[0] for name in sys.modules}} & set({HEAVY!r}))
+"""
 
 # Runs in a new interpreter: Django with the test settings on the test database the parent
 # filled, every page requested with the test client, then what was imported is reported.
@@ -48,8 +61,7 @@ from django.conf import settings
 settings.DATABASES["default"]["NAME"] = config["database"]
 settings.MEDIA_ROOT = config["media_root"]
 settings.EDITIONS_ROOT = config["editions_root"]
-import django
-django.setup()
+from bulletin.wsgi import application  # what gunicorn loads: django.setup() and the handler
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.utils import setup_test_environment
@@ -60,9 +72,10 @@ pages = {}
 for who, client in (("anonymous", anonymous), ("editor", editor)):
     for path in config["pages"][who]:
         response = client.get(path)
-        pages[who + " " + path] = [response.status_code, response.content.decode()]
-print(json.dumps({"pages": pages, "weasyprint": sorted(
-    name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint."))}))
+        body = b"".join(response)  # streamed (the PDF) or not
+        pages[who + " " + path] = [response.status_code, body.decode(errors="replace")]
+""" + REPORT_HEAVY + """
+print(json.dumps({"pages": pages, "heavy": heavy}))
 """
 
 
@@ -188,8 +201,9 @@ def test_importing_the_rendering_package_loads_weasyprint_only_for_pdf_names():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_web_process_serves_library_workspace_and_board_without_weasyprint(settings):
+def test_web_process_serves_library_workspace_and_board_without_heavy_imports(settings):
     library = build_library()
+    drawable_code_points()  # the fonts' cmaps cached on disk, as after the first render
     issue, article = library.issues["public"], library.articles["public"]
     draft = ArticleFactory(section=SectionFactory(publication=issue.publication, name="草稿栏"),
                            title="工作区草稿标题", state=ArticleState.DRAFT,
@@ -202,6 +216,8 @@ def test_web_process_serves_library_workspace_and_board_without_weasyprint(setti
             "publication_slug": issue.publication.slug, "number": issue.number,
             "slug": article.slug}),
         reverse("publishing:search") + "?q=" + MARKERS["public"],
+        reverse("publishing:issue_pdf", kwargs={"publication_slug": issue.publication.slug,
+                                                "number": issue.number}),
     ]
     editor_pages = [
         *library_pages,
@@ -223,10 +239,73 @@ def test_web_process_serves_library_workspace_and_board_without_weasyprint(setti
     pages = report["pages"]
     assert len(pages) == len(library_pages) + len(editor_pages)
     assert {page: status for page, (status, _html) in pages.items() if status >= 400} == {}
-    assert report["weasyprint"] == []
+    assert report["heavy"] == []
     # The pages showed the content the parent wrote, so they ran their real queries.
     issue_page = f"anonymous {issue.get_absolute_url()}"
     assert article.title in pages[issue_page][1]
     assert MARKERS["public"] in pages[f"anonymous {library_pages[3]}"][1]
-    assert draft.title in pages[f"editor {editor_pages[6]}"][1]
-    assert board_issue.display_title in pages[f"editor {editor_pages[8]}"][1]
+    assert pages[f"anonymous {library_pages[4]}"][1].startswith("%PDF")
+    assert draft.title in pages[f"editor {editor_pages[7]}"][1]
+    assert board_issue.display_title in pages[f"editor {editor_pages[9]}"][1]
+
+
+LIGHT_COMMAND = """
+import io, json, sys, time
+from contextlib import redirect_stdout
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+commands = {}
+with redirect_stdout(io.StringIO()):
+    call_command("migrate", "-v0")
+    for command in sys.argv[1:]:
+        started = time.perf_counter()
+        call_command(command)
+        commands[command] = time.perf_counter() - started
+""" + REPORT_HEAVY + """
+print(json.dumps({"commands": sorted(commands), "heavy": heavy}))
+"""
+
+
+def test_light_commands_load_no_heavy_library(tmp_path):
+    """The system checks (which load every URLconf and view) and the cron commands that find
+    nothing to do start without the libraries only rendering, publishing or importing need."""
+    commands = ["check", "publish_due", "send_review_reminders"]
+    output = _run(f"import sys; sys.argv[1:] = {commands!r}\n" + LIGHT_COMMAND,
+                  env={"DATABASE_URL": f"sqlite:///{tmp_path / 'light.sqlite3'}"})
+    report = json.loads(output)
+    assert report == {"commands": sorted(commands), "heavy": []}
+
+
+LOADED_LIBRARIES = """
+import ctypes.util, json, re, sys
+asked = []
+search = ctypes.util.find_library
+def counted(name):
+    asked.append(name)
+    return search(name)
+ctypes.util.find_library = counted
+if sys.argv[1] == "ours":
+    from publishing.rendering.weasy import weasyprint
+else:
+    import weasyprint
+maps = open("/proc/self/maps").read()
+libraries = sorted(set(re.findall(r"/(lib(?:gobject|pango|harfbuzz|fontconfig)[^/\\s]*\\.so[.0-9]*)$",
+                                  maps, re.M)))
+print(json.dumps({"asked": asked, "libraries": libraries,
+                  "restored": ctypes.util.find_library is counted}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps (Linux)")
+def test_weasyprint_loads_the_same_libraries_without_the_library_search():
+    """publishing.rendering.weasy skips ctypes' find_library (ldconfig, gcc) while WeasyPrint
+    imports: the same shared libraries end up loaded as with a plain import."""
+    ours = json.loads(_run(f"import sys; sys.argv[1:] = ['ours']\n{LOADED_LIBRARIES}"))
+    plain = json.loads(_run(f"import sys; sys.argv[1:] = ['plain']\n{LOADED_LIBRARIES}"))
+    assert plain["asked"], "a plain import searches (else this test proves nothing)"
+    assert ours["asked"] == [] and ours["restored"]
+    assert ours["libraries"] == plain["libraries"]
+    for library in ("libpango-1.0.so", "libharfbuzz.so", "libharfbuzz-subset.so"):
+        assert any(name.startswith(library) for name in ours["libraries"]), library

@@ -252,6 +252,10 @@ def test_publishing_twice_in_a_row_publishes_once(django_capture_on_commit_callb
     assert Edition.objects.count() == 1
     assert str(uuid.UUID(token))  # the token was a real one
     assert Proof.objects.count() == 0
+    # Readable by the web server's own user (nginx, handed the PDF with X-Accel-Redirect).
+    edition = Edition.objects.get()
+    assert edition.path.stat().st_mode & 0o777 == 0o755
+    assert edition.pdf_path.stat().st_mode & 0o777 == 0o644
 
 
 @pytest.mark.django_db(transaction=True)

@@ -122,12 +122,26 @@ class Download(models.Model):
         return f"{self.issue} — {self.user or '-'}"
 
 
+class GramsField(models.TextField):
+    """Search grams (``publishing.library.grams``): a ``tsvector`` on PostgreSQL, written from
+    the space-separated grams without the text parser (``array_to_tsvector``) and GIN-indexed;
+    the same text elsewhere (SQLite searches the columns themselves)."""
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_placeholder(self, value, compiler, connection) -> str:
+        if connection.vendor == "postgresql":
+            return "array_to_tsvector(string_to_array(%s, ' '))"
+        return "%s"
+
+
 class SearchEntry(models.Model):
     """The plain text of a published article, written when its issue is published.
 
-    Searching plain text (not stored HTML) means markup never matches; on PostgreSQL the text
-    columns carry trigram indexes (migration 0002), which also index Chinese characters as long
-    as the database's LC_CTYPE is not C (a system check warns).
+    Searching plain text (not stored HTML) means markup never matches. ``grams`` holds every
+    character and character pair of the text (docs/search.md); on PostgreSQL a GIN index on it
+    serves every search (migration 0005), whatever the length of the word.
     """
 
     article = models.OneToOneField(
@@ -139,6 +153,7 @@ class SearchEntry(models.Model):
     tags = models.TextField(blank=True)
     body_text = models.TextField(blank=True)
     summary = models.TextField(blank=True)
+    grams = GramsField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("检索条目")

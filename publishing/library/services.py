@@ -22,6 +22,7 @@ from editorial.mail import mail_messages_each
 from editorial.models import Issue
 from editorial.richtext import plain_text
 from editorial.services import issue_touch
+from publishing.library.grams import text_grams
 from publishing.library.members import MAIL_BATCH
 from publishing.models import (
     AccessLevel,
@@ -56,11 +57,12 @@ def download_record(*, issue: Issue, user) -> Download:
 
 @transaction.atomic
 def search_index_issue(*, issue: Issue) -> int:
-    """(Re)write the search entries of ``issue`` from the articles it prints."""
+    """(Re)write the search entries of ``issue`` from the articles it prints, with their grams."""
     articles = issue_articles_for_print(issue)
     SearchEntry.objects.filter(Q(issue=issue) | Q(article__in=articles)).delete()
-    entries = [
-        SearchEntry(
+    entries = []
+    for article in articles:
+        entry = SearchEntry(
             article=article,
             issue=issue,
             title=" ".join(filter(None, [article.title, article.subtitle])),
@@ -69,8 +71,8 @@ def search_index_issue(*, issue: Issue) -> int:
             body_text=plain_text(article.body),
             summary=article.summary,
         )
-        for article in articles
-    ]
+        entry.grams = text_grams(entry.title, entry.authors, entry.tags, entry.body_text)
+        entries.append(entry)
     SearchEntry.objects.bulk_create(entries)
     return len(entries)
 

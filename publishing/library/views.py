@@ -109,8 +109,10 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    hits = selectors.article_search_for(user=request.user, query=query) if query else []
-    return render(request, "publishing/search.html", {"form": form, "query": query, "hits": hits})
+    results = (selectors.article_search(query=query, user=request.user,
+                                        page=form.cleaned_data["page"] or 1) if query else None)
+    return render(request, "publishing/search.html",
+                  {"form": form, "query": query, "results": results})
 
 
 @editor_required

@@ -114,6 +114,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Rendered issue editions (PDF + HTML). Kept apart from uploads so access can be checked per issue.
 EDITIONS_ROOT = env.path("EDITIONS_ROOT", default=BASE_DIR / "var" / "editions")
+# Cover thumbnails, made when an issue is published: public, named by the PDF's hash (never
+# change), served as static files by the web server (docs/deploy.md) or, without one, Django.
+COVERS_ROOT = env.path("COVERS_ROOT", default=BASE_DIR / "var" / "covers")
+COVERS_URL = env.str("COVERS_URL", default="/covers/")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

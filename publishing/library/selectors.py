@@ -12,9 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils.html import escape
 
 from editorial.models import (
@@ -50,12 +63,64 @@ class SearchHit:
     snippet_html: str
 
 
-def issue_archive_by_year() -> list[tuple[int | None, list[Issue]]]:
-    """Published issues, newest first, grouped by the year of their cover date."""
+ARCHIVE_PAGE_SIZE = 24
+
+
+def published_stamp() -> str:
+    """A stamp of everything published: it changes whenever an issue is published or anything
+    it shows changes (``issue_touch`` stamps ``updated_at``), so caches keyed on it are never
+    stale. One query."""
+    stats = Issue.objects.filter(status=IssueStatus.PUBLISHED).aggregate(
+        count=Count("pk"), last=Max("updated_at"))
+    last = stats["last"].timestamp() if stats["last"] else 0
+    return f"{stats['count']}:{last}"
+
+
+def issue_cover_name(issue: Issue, edition: Edition) -> str:
+    """The cover thumbnail's file under ``COVERS_ROOT``: keyed on the PDF it shows."""
+    return f"{issue.publication.slug}/{issue.number}-{edition.pdf_sha256[:16] or edition.pk}.png"
+
+
+def _with_cover_urls(issues: list[Issue]) -> list[Issue]:
+    """Give each issue ``cover_url``: the static thumbnail made at publish when it exists,
+    else the view that makes it (issues published before thumbnails were made at publish)."""
+    root = Path(settings.COVERS_ROOT)
+    for issue in issues:
+        current = issue.current_editions[0] if issue.current_editions else None
+        name = current and issue_cover_name(issue, current)
+        if name and (root / name).is_file():
+            issue.cover_url = settings.COVERS_URL + name
+        else:
+            issue.cover_url = reverse("publishing:issue_cover",
+                                      args=[issue.publication.slug, issue.number])
+    return issues
+
+
+def issue_archive_page(page: str | int | None) -> tuple[Page, list[tuple[int | None, list[Issue]]]]:
+    """One page of published issues, newest first, grouped by the year of their cover date:
+    the same handful of queries whether the archive holds one issue or two hundred."""
+    issues = issue_list_published().prefetch_related(Prefetch(
+        "editions", queryset=Edition.objects.filter(superseded_at__isnull=True),
+        to_attr="current_editions"))
+    page_obj = Paginator(issues, ARCHIVE_PAGE_SIZE).get_page(page)
     groups: dict[int | None, list[Issue]] = {}
-    for issue in issue_list_published():
+    for issue in _with_cover_urls(list(page_obj)):
         groups.setdefault(issue.cover_date.year if issue.cover_date else None, []).append(issue)
-    return list(groups.items())
+    return page_obj, list(groups.items())
+
+
+def issue_feed_items(limit: int = 20) -> list[Issue]:
+    """The newest published issues, each with ``contents`` (section, title) as printed: read
+    from the search entries written at publish, in one query for all of them."""
+    issues = list(issue_list_published()[:limit])
+    contents: dict[int, list[tuple[str, str]]] = {issue.pk: [] for issue in issues}
+    entries = (SearchEntry.objects.filter(issue__in=issues).order_by("issue_id", "pk")
+               .values_list("issue_id", "article__section__name", "title"))
+    for issue_id, section, title in entries:
+        contents[issue_id].append((section, title))
+    for issue in issues:
+        issue.contents = contents[issue.pk]
+    return issues
 
 
 def issue_with_contents(*, publication_slug: str, number: int) -> Issue | None:

@@ -24,10 +24,12 @@ from editorial.richtext import plain_text
 from editorial.services import issue_touch
 from publishing.library.grams import text_grams
 from publishing.library.members import MAIL_BATCH
+from publishing.library.selectors import issue_cover_name, issue_current_edition
 from publishing.models import (
     AccessLevel,
     Announcement,
     Download,
+    Edition,
     IssueAccess,
     Membership,
     SearchEntry,
@@ -74,27 +76,34 @@ def search_index_issue(*, issue: Issue) -> int:
         entry.grams = text_grams(entry.title, entry.authors, entry.tags, entry.body_text)
         entries.append(entry)
     SearchEntry.objects.bulk_create(entries)
+    issue_touch(issue_id=issue.pk)  # the feed shows the contents: its cache key changes
     return len(entries)
 
 
-def issue_cover_thumbnail(*, issue: Issue, pdf_path: Path, width: int = 360) -> Path | None:
-    """PNG of the PDF's first page, made once per PDF (poppler's pdftoppm) and kept beside it."""
-    if not pdf_path.is_file():
+def issue_cover_thumbnail(*, issue: Issue, edition: Edition | None = None,
+                          width: int = 360) -> Path | None:
+    """The PNG of the current edition's first page (poppler's pdftoppm), made once into
+    ``COVERS_ROOT`` under a name keyed on the PDF's hash: publishing makes it, the web server
+    serves it as a static file, and a correction gets a new name (never a stale cover)."""
+    edition = edition or issue_current_edition(issue)
+    if edition is None or not edition.pdf_path.is_file():
         return None
-    target = pdf_path.with_name("cover-thumbnail.png")
-    if target.is_file() and target.stat().st_mtime_ns >= pdf_path.stat().st_mtime_ns:
+    target = Path(settings.COVERS_ROOT) / issue_cover_name(issue, edition)
+    if target.is_file():
         return target
-    with tempfile.TemporaryDirectory(dir=pdf_path.parent) as tmp:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         stem = Path(tmp) / "thumb"
         try:
             subprocess.run(
                 ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
-                 "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf_path), str(stem)],
+                 "-scale-to-x", str(width), "-scale-to-y", "-1", str(edition.pdf_path), str(stem)],
                 check=True, capture_output=True, timeout=60,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             logger.warning("cover thumbnail of %s failed: %s", issue, exc)
             return None
+        os.chmod(stem.with_suffix(".png"), 0o644)
         os.replace(stem.with_suffix(".png"), target)
     return target
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,7 +44,12 @@ def _refuse_reading(request: HttpRequest, issue: Issue) -> HttpResponse:
 
 
 def issue_archive(request: HttpRequest) -> HttpResponse:
-    return render(request, "publishing/archive.html", {"years": selectors.issue_archive_by_year()})
+    def page(extra: dict) -> HttpResponse:
+        page_obj, years = selectors.issue_archive_page(request.GET.get("page"))
+        return render(request, "publishing/archive.html",
+                      {"page": page_obj, "years": years, **extra})
+
+    return anonymous_page(request, stamp=f"archive:{selectors.published_stamp()}", render=page)
 
 
 def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
@@ -84,13 +90,30 @@ def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
 
 
 def issue_cover(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    """The cover thumbnail (made now if publishing did not): a redirect to its static file."""
     issue = _viewable_issue(request, publication_slug, number)
-    pdf = selectors.issue_published_pdf(issue)
-    thumbnail = pdf and services.issue_cover_thumbnail(issue=issue, pdf_path=pdf)
-    if thumbnail is None:
+    edition = selectors.issue_current_edition(issue)
+    thumbnail = edition and services.issue_cover_thumbnail(issue=issue, edition=edition)
+    if not thumbnail:
         raise Http404
-    return file_response(request, thumbnail, filename=None, content_type="image/png",
-                         private=issue.status != "published")
+    return redirect(settings.COVERS_URL + selectors.issue_cover_name(issue, edition))
+
+
+def cover_file(request: HttpRequest, path: str) -> HttpResponse:
+    """A cover thumbnail from ``COVERS_ROOT`` where no web server serves them: public, and
+    immutable under its name (keyed on the PDF). No database query."""
+    parts = path.split("/")
+    if any(part in {"", ".", ".."} or part.startswith(".") or "\\" in part or "\x00" in part
+           for part in parts) or not path.endswith(".png"):
+        raise Http404
+    root = Path(settings.COVERS_ROOT).resolve()
+    file = root.joinpath(*parts).resolve()
+    if not file.is_relative_to(root) or not file.is_file():
+        raise Http404
+    response = file_response(request, file, filename=None, content_type="image/png",
+                             private=False)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:

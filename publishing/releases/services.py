@@ -37,7 +37,11 @@ from editorial.mail import mail_send
 from editorial.models import Issue, IssueStatus
 from editorial.permissions import EDITOR_GROUP, require
 from editorial.services import issue_set_status, issue_touch
-from publishing.library.services import issue_announce, search_index_issue
+from publishing.library.services import (
+    issue_announce,
+    issue_cover_thumbnail,
+    search_index_issue,
+)
 from publishing.models import (
     Edition,
     EventKind,
@@ -216,8 +220,10 @@ def _enqueue_failure_mail(issue_id: int, message: str) -> None:
 
 
 def issue_after_publish(*, issue: Issue) -> None:
-    """Side effects of publishing: the search index and the members' announcement (once)."""
+    """Side effects of publishing: the search index, the cover thumbnail (a static file from
+    now on) and the members' announcement (once)."""
     search_index_issue(issue=issue)
+    issue_cover_thumbnail(issue=issue)
     sent = issue_announce(issue=issue)
     if sent:
         _event(issue, EventKind.ANNOUNCED, None, _("已通知 %(n)s 位会员") % {"n": sent})
@@ -277,7 +283,9 @@ def edition_correct(*, issue: Issue, erratum: str, actor) -> Edition:
 
 
 def _index_after_correction(issue_id: int) -> None:
-    search_index_issue(issue=Issue.objects.get(pk=issue_id))
+    issue = Issue.objects.get(pk=issue_id)
+    search_index_issue(issue=issue)
+    issue_cover_thumbnail(issue=issue)
 
 
 # --------------------------------------------------------------------------- tasks

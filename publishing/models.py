@@ -88,6 +88,8 @@ class Membership(models.Model):
         verbose_name = _("会员资格")
         verbose_name_plural = _("会员资格")
         ordering = ["user__last_name", "user__first_name", "user__username"]
+        # The members' list and the admin show the newest first, a page at a time.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="membership_newest")]
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()

@@ -332,9 +332,14 @@ def article_page_context(*, issue: Issue, slug: str, user) -> dict | None:
     }
 
 
-def member_list_context() -> dict:
-    memberships = Membership.objects.select_related("user").order_by("-created_at")
-    return {"memberships": memberships[:200], "member_count": memberships.count()}
+MEMBERS_PAGE_SIZE = 50
+
+
+def member_list_context(page: str | int | None = None) -> dict:
+    """One page of members, newest first (on the ``membership_newest`` index)."""
+    memberships = Membership.objects.select_related("user").order_by("-created_at", "-id")
+    page_obj = Paginator(memberships, MEMBERS_PAGE_SIZE).get_page(page)
+    return {"memberships": page_obj, "page": page_obj, "member_count": page_obj.paginator.count}
 
 
 # --------------------------------------------------------------------------- production

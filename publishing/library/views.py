@@ -154,7 +154,8 @@ def members(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已添加会员并发送邀请邮件。"))
             return redirect("publishing:members")
-    context = {"form": form, "csv_form": MemberCSVForm(), **selectors.member_list_context()}
+    context = {"form": form, "csv_form": MemberCSVForm(),
+               **selectors.member_list_context(request.GET.get("page"))}
     return render(request, "publishing/members.html", context)
 
 

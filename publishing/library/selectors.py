@@ -35,8 +35,11 @@ from editorial.models import (
     IssueStatus,
 )
 from publishing.library import grams, permissions
+from publishing.library.mailing import delivery_counts
 from publishing.models import (
     AccessLevel,
+    Delivery,
+    DeliveryKind,
     Download,
     Edition,
     Membership,
@@ -339,7 +342,8 @@ def member_list_context(page: str | int | None = None) -> dict:
     """One page of members, newest first (on the ``membership_newest`` index)."""
     memberships = Membership.objects.select_related("user").order_by("-created_at", "-id")
     page_obj = Paginator(memberships, MEMBERS_PAGE_SIZE).get_page(page)
-    return {"memberships": page_obj, "page": page_obj, "member_count": page_obj.paginator.count}
+    return {"memberships": page_obj, "page": page_obj, "member_count": page_obj.paginator.count,
+            "invitations": delivery_counts(Delivery.objects.filter(kind=DeliveryKind.INVITATION))}
 
 
 # --------------------------------------------------------------------------- production

@@ -152,7 +152,7 @@ def members(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已为现有账号 %(email)s 开通会籍。")
                                  % {"email": membership.user.email})
             else:
-                messages.success(request, _("已添加会员并发送邀请邮件。"))
+                messages.success(request, _("已添加会员，邀请邮件正在后台发送。"))
             return redirect("publishing:members")
     context = {"form": form, "csv_form": MemberCSVForm(),
                **selectors.member_list_context(request.GET.get("page"))}
@@ -172,7 +172,7 @@ def members_import(request: HttpRequest) -> HttpResponse:
         except member_services.MemberImportError as exc:
             problems = exc.problems
         else:
-            messages.success(request, _("已导入 %(count)s 位会员并发送邀请邮件。")
+            messages.success(request, _("已导入 %(count)s 位会员，邀请邮件正在后台发送。")
                              % {"count": len(result.created)})
             return redirect("publishing:members")
     context = {"form": MemberForm(), "csv_form": csv_form, "problems": problems,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import Issue, IssueStatus
-from publishing.models import Announcement, Download, IssueAccess, Membership
+from publishing.models import Announcement, Delivery, Download, IssueAccess, Membership
 
 
 @admin.register(IssueAccess)
@@ -54,3 +54,22 @@ class DownloadAdmin(admin.ModelAdmin):
 class AnnouncementAdmin(admin.ModelAdmin):
     list_display = ["issue", "created_at", "sent_at", "recipients"]
     readonly_fields = ["issue", "created_at", "sent_at", "recipients"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Who was sent what: read-only (``send_pending_mail`` finishes what is pending)."""
+
+    list_display = ["email", "kind", "announcement", "created_at", "sent_at", "failed_at"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter),
+                   ("failed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["announcement__issue__publication"]
+    search_fields = ["email"]
+    ordering = ["-pk"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

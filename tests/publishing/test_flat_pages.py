@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from editorial.models import ArticleContributor, IssueStatus
-from publishing.models import Download, Edition, Membership
+from publishing.models import Delivery, DeliveryKind, Download, Edition, Membership
 from publishing.selectors import issue_edition_root
 from publishing.services import issue_set_access, search_index_issue
 from tests.factories import (
@@ -39,6 +39,7 @@ PAGES = {
     "members": ("editor", lambda: reverse("publishing:members")),
     "admin memberships": ("admin", lambda: reverse("admin:publishing_membership_changelist")),
     "admin downloads": ("admin", lambda: reverse("admin:publishing_download_changelist")),
+    "admin deliveries": ("admin", lambda: reverse("admin:publishing_delivery_changelist")),
 }
 
 
@@ -69,6 +70,7 @@ def grow(library, issues: int) -> None:
         search_index_issue(issue=issue)
         user = User.objects.create(username=f"m{n}@example.cn", email=f"m{n}@example.cn")
         Membership.objects.create(user=user)
+        Delivery.objects.create(kind=DeliveryKind.INVITATION, user=user, email=user.email)
         Download.objects.bulk_create([Download(issue=issue, user=user if k % 2 else None)
                                       for k in range(5)])
 

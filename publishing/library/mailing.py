@@ -42,7 +42,7 @@ def deliveries_send(*, deliveries: QuerySet[Delivery], messages_for: MessagesFor
         while True:
             error: Exception | None = None
             with transaction.atomic():
-                batch = list(_pending(deliveries).select_for_update(skip_locked=True)
+                batch = list(_pending(deliveries).select_for_update(skip_locked=True, of=("self",))
                              .order_by("pk")[:MAIL_BATCH])
                 if not batch:
                     break

@@ -336,8 +336,10 @@ def members_send_invitations() -> int:
         Membership.objects.filter(user_id__in=[d.user_id for d in sent]).update(
             invited_at=timezone.now())
 
-    return deliveries_send(deliveries=Delivery.objects.filter(kind=DeliveryKind.INVITATION),
-                           messages_for=messages_for, after_sent=after_sent)
+    # An invitation whose membership was removed meanwhile is not sent.
+    pending = Delivery.objects.filter(kind=DeliveryKind.INVITATION,
+                                      user_id__in=Membership.objects.values("user_id"))
+    return deliveries_send(deliveries=pending, messages_for=messages_for, after_sent=after_sent)
 
 
 @task()

@@ -78,9 +78,3 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> Printed:
     with django_db_blocker.unblock():
         return render_rolled_back(tmp_path_factory, build_print_issue)
 
-
-@pytest.fixture
-def immediate_tasks(settings):
-    """Tasks run as they are enqueued (on commit), as a worker would run them at once."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                                  "QUEUES": []}}

@@ -292,17 +292,37 @@ class ArticleFilterForm(forms.Form):
     author = forms.ModelChoiceField(label=_("作者"), queryset=Contributor.objects.all(),
                                     required=False, empty_label=_("全部作者"))
 
+    # The drop-downs list the newest issues and contributors (and the one chosen), never the
+    # whole archive: ten years of issues and thousands of authors would make every page slow.
+    CHOICES_SHOWN = 60
+
     def __init__(self, *args, user, **kwargs) -> None:
         """Editors filter by any issue and author; a reviewer only by the authors of the
         articles they review and by published issues among theirs, so the lists leak neither
         other drafts' authors nor the titles of issues still in planning."""
         super().__init__(*args, **kwargs)
+        issues = Issue.objects.select_related("publication")
+        authors = Contributor.objects.all()
         if not is_editor(user):
             visible = article_visible_to(user).values("pk")
-            self.fields["issue"].queryset = Issue.objects.filter(
-                articles__in=visible, status=IssueStatus.PUBLISHED).distinct()
-            self.fields["author"].queryset = Contributor.objects.filter(
-                credits__article__in=visible).distinct()
+            issues = issues.filter(pk__in=Issue.objects.filter(
+                articles__in=visible, status=IssueStatus.PUBLISHED).values("pk"))
+            authors = authors.filter(pk__in=Contributor.objects.filter(
+                credits__article__in=visible).values("pk"))
+        self.fields["issue"].queryset = issues
+        self.fields["author"].queryset = authors
+        self._bounded_choices("issue", issues.order_by("-created_at", "-pk"))
+        self._bounded_choices("author", authors.order_by("-pk"))
+
+    def _bounded_choices(self, name: str, ordered) -> None:
+        """Show the newest ``CHOICES_SHOWN`` objects and the chosen one; any object of the
+        field's queryset still validates."""
+        field = self.fields[name]
+        shown = list(ordered[:self.CHOICES_SHOWN])
+        chosen = self.data.get(name) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(o.pk) != chosen for o in shown):
+            shown += list(ordered.filter(pk=chosen))
+        field.choices = [("", field.empty_label), *((o.pk, str(o)) for o in shown)]
 
 
 def _id(value) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from editorial.models import (
     Article,
+    ArticleContributor,
     ArticleState,
     AutosavedDraft,
     Comment,
@@ -38,7 +39,9 @@ def article_visible_to(user) -> QuerySet[Article]:
         return queryset.none()
     if is_editor(user):
         return queryset
-    return queryset.filter(assignments__reviewer=user).distinct()
+    # A subquery, not a join: no duplicate rows, so no DISTINCT over every column (bodies too).
+    return queryset.filter(
+        pk__in=ReviewAssignment.objects.filter(reviewer=user).values("article_id"))
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,23 @@ def article_list(*, user, filters: ArticleFilters) -> QuerySet[Article]:
         queryset = queryset.filter(section_id=filters.section)
     if filters.issue:
         queryset = queryset.filter(issue_id=filters.issue)
+    # Tags and credits through subqueries: a join would repeat an article per match and need
+    # a DISTINCT over every column, bodies included.
     if filters.tag:
-        queryset = queryset.filter(tags__name=filters.tag)
+        queryset = queryset.filter(
+            pk__in=Article.objects.filter(tags__name=filters.tag).values("pk"))
     if filters.author:
-        queryset = queryset.filter(credits__contributor_id=filters.author)
+        queryset = queryset.filter(pk__in=ArticleContributor.objects.filter(
+            contributor_id=filters.author).values("article_id"))
     if filters.q:
         q = filters.q.strip()
         queryset = queryset.filter(
             Q(title__icontains=q) | Q(subtitle__icontains=q) | Q(summary__icontains=q)
-            | Q(body__icontains=q) | Q(credits__contributor__name__icontains=q)
+            | Q(body__icontains=q)
+            | Q(pk__in=ArticleContributor.objects.filter(contributor__name__icontains=q)
+                .values("article_id"))
         )
-    return queryset.distinct().order_by("-updated_at", "-pk")
+    return queryset.order_by("-updated_at", "-pk")
 
 
 DASHBOARD_LIST = 10  # items per panel; each panel says how many more there are

@@ -89,6 +89,8 @@ class Membership(models.Model):
         verbose_name = _("会员资格")
         verbose_name_plural = _("会员资格")
         ordering = ["user__last_name", "user__first_name", "user__username"]
+        # The members' list and the admin show the newest first, a page at a time.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="membership_newest")]
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
@@ -148,12 +150,26 @@ class Read(models.Model):
         return f"{self.issue} {self.slug or 'index'} — {self.user or '-'}"
 
 
+class GramsField(models.TextField):
+    """Search grams (``publishing.library.grams``): a ``tsvector`` on PostgreSQL, written from
+    the space-separated grams without the text parser (``array_to_tsvector``) and GIN-indexed;
+    the same text elsewhere (SQLite searches the columns themselves)."""
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_placeholder(self, value, compiler, connection) -> str:
+        if connection.vendor == "postgresql":
+            return "array_to_tsvector(string_to_array(%s, ' '))"
+        return "%s"
+
+
 class SearchEntry(models.Model):
     """The plain text of a published article, written when its issue is published.
 
-    Searching plain text (not stored HTML) means markup never matches; on PostgreSQL the text
-    columns carry trigram indexes (migration 0002), which also index Chinese characters as long
-    as the database's LC_CTYPE is not C (a system check warns).
+    Searching plain text (not stored HTML) means markup never matches. ``grams`` holds every
+    character and character pair of the text (docs/search.md); on PostgreSQL a GIN index on it
+    serves every search (migration 0005), whatever the length of the word.
     """
 
     article = models.OneToOneField(
@@ -165,6 +181,7 @@ class SearchEntry(models.Model):
     tags = models.TextField(blank=True)
     body_text = models.TextField(blank=True)
     summary = models.TextField(blank=True)
+    grams = GramsField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("检索条目")
@@ -190,6 +207,49 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} ({self.recipients})"
+
+
+class DeliveryKind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", _("出版通知")
+    INVITATION = "invitation", _("会员邀请")
+
+
+class Delivery(models.Model):
+    """One e-mail to one person, recorded before it is sent: a batch interrupted by a failing
+    mail server is resumed by sending exactly the rows not yet sent (``sent_at`` empty), so
+    nobody is told twice and nobody is left out."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=DeliveryKind.choices)
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries",
+        verbose_name=_("出版通知"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries",
+        verbose_name=_("收件人"),
+    )
+    email = models.EmailField(_("邮箱"), max_length=254)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # The mail server refused this address for good: not retried, shown to editors.
+    failed_at = models.DateTimeField(_("失败时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("邮件投递")
+        verbose_name_plural = _("邮件投递")
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"],
+                                    condition=Q(announcement__isnull=False),
+                                    name="delivery_once_per_announcement"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "id"], condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                         name="delivery_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.email}"
 
 
 class Release(models.Model):

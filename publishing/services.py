@@ -6,9 +6,9 @@ module keeps ``from publishing import services`` working for code written before
 Patch the defining module, not this one, in tests.
 """
 
+from publishing.library.mailing import MAIL_BATCH
 from publishing.library.members import (
     CSV_HEADERS,
-    MAIL_BATCH,
     MAX_CSV_ROWS,
     MemberImportError,
     MemberImportResult,

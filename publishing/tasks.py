@@ -6,6 +6,7 @@ its service here would import each other): the work and its rules live in the se
 name this module; they still resolve through these imports.
 """
 
+from publishing.library.members import send_invitations_task
 from publishing.proofs.services import render_proof_task
 from publishing.releases.services import (
     after_publish_task,
@@ -14,4 +15,4 @@ from publishing.releases.services import (
 )
 
 __all__ = ["after_publish_task", "publish_failed_mail_task", "publish_issue_task",
-           "render_proof_task"]
+           "render_proof_task", "send_invitations_task"]

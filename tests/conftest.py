@@ -41,3 +41,10 @@ def browser(monkeypatch):
                                               headless=True)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Tasks run as they are enqueued (on commit), as a worker would run them at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": []}}

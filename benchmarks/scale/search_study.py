@@ -387,17 +387,20 @@ STRATEGIES = {
 
 
 def today_sql(query: str) -> tuple[str, list]:
-    """The SQL the product runs today for a member (every published issue readable)."""
+    """The SQL the product runs today for a member (every published issue readable): the
+    page's statement, the last of the search's queries but the planner settings' reset."""
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from editorial.models import Issue, IssueStatus
     from publishing.selectors import article_search
 
-    readable = list(Issue.objects.filter(status=IssueStatus.PUBLISHED).values_list("pk", flat=True))
+    member = get_user_model().objects.get(username="bench-member@example.cn")
     with CaptureQueriesContext(connection) as captured:
-        article_search(query=query, readable_issue_ids=readable)
-    return captured.captured_queries[-1]["sql"], []
+        article_search(query=query, user=member)
+    selects = [q["sql"] for q in captured.captured_queries
+               if q["sql"].startswith("SELECT") and "publishing_searchentry" in q["sql"]]
+    return selects[-1], []
 
 
 def page_sql(candidate: str, strategy: str, role: str, query: str, jieba) -> tuple[str, list]:

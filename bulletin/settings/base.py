@@ -126,6 +126,10 @@ EDITIONS_ROOT = env.path("EDITIONS_ROOT", default=BASE_DIR / "var" / "editions")
 # EDITIONS_ROOT are handed to nginx with X-Accel-Redirect under this internal location (e.g.
 # "/_editions/", an `internal` alias of EDITIONS_ROOT). Empty: Django streams them itself.
 DOWNLOADS_ACCEL_REDIRECT_PREFIX = env.str("DOWNLOADS_ACCEL_REDIRECT_PREFIX", default="")
+# Cover thumbnails, made when an issue is published: public, named by the PDF's hash (never
+# change), served as static files by the web server (docs/deploy.md) or, without one, Django.
+COVERS_ROOT = env.path("COVERS_ROOT", default=BASE_DIR / "var" / "covers")
+COVERS_URL = env.str("COVERS_URL", default="/covers/")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

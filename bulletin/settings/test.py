@@ -13,6 +13,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 _tmp = Path(tempfile.mkdtemp(prefix="bulletin-test-"))
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=_tmp / "media")
 EDITIONS_ROOT = _tmp / "editions"
+COVERS_ROOT = _tmp / "covers"
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir()
 WHITENOISE_AUTOREFRESH = True

@@ -18,6 +18,8 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("检索"), max_length=100, required=False,
                         widget=forms.SearchInput(attrs={"placeholder": _("标题、作者、标签或正文")}))
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False,
+                              widget=forms.HiddenInput)
 
 
 class MemberForm(forms.Form):

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -23,15 +23,18 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from editorial.mail import mail_message
 from editorial.permissions import MEMBER_GROUP
+from publishing.library.mailing import deliveries_send
 from publishing.models import (
+    Delivery,
+    DeliveryKind,
     Membership,
 )
 
 MAX_CSV_ROWS = 20_000
-MAIL_BATCH = 200
 
 # Accepted CSV headers, Chinese or English, → field.
 CSV_HEADERS = {
@@ -201,8 +204,7 @@ def member_add(*, name: str, email: str, organisation: str = "",
                     expires_on=expires_on)
     membership = _create_members([row], added_by=added_by)[0]
     if send_invitation:
-        ids = [membership.pk]
-        transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
+        _invite([membership])
     return membership
 
 
@@ -219,8 +221,7 @@ def _membership_grant(*, user, name: str, organisation: str, expires_on: dt.date
                                            expires_on=expires_on, created_by=added_by)
     # Someone who already has a password needs no set-password invitation.
     if send_invitation and not user.has_usable_password():
-        ids = [membership.pk]
-        transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
+        _invite([membership])
     return membership
 
 
@@ -291,12 +292,11 @@ def members_import_csv(*, data: bytes, added_by=None,
         raise MemberImportError(problems)
     created = _create_members(rows, added_by=added_by)
     if send_invitations:
-        ids = [m.pk for m in created]
-        transaction.on_commit(lambda: members_send_invitations(membership_ids=ids))
+        _invite(created)
     return MemberImportResult(created=created)
 
 
-def _invitation(membership: Membership, connection) -> EmailMultiAlternatives:
+def _invitation(membership: Membership, email: str, connection) -> EmailMultiAlternatives:
     user = membership.user
     path = reverse("password_reset_confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
@@ -308,27 +308,41 @@ def _invitation(membership: Membership, connection) -> EmailMultiAlternatives:
         "link": settings.SITE_URL.rstrip("/") + path,
         "site_url": settings.SITE_URL,
     }
-    return mail_message("publishing/email/invitation", context, [user.email], connection=connection)
+    return mail_message("publishing/email/invitation", context, [email], connection=connection)
 
 
-def members_send_invitations(*, membership_ids: list[int]) -> int:
-    """Send set-password invitations in batches over one connection; marks who was invited."""
-    sent = 0
-    memberships = Membership.objects.filter(pk__in=membership_ids, invited_at__isnull=True)
-    with get_connection() as connection:
-        batch: list[Membership] = []
-        for membership in memberships.select_related("user").iterator(chunk_size=MAIL_BATCH):
-            batch.append(membership)
-            if len(batch) == MAIL_BATCH:
-                sent += _send_batch(batch, connection)
-                batch = []
-        if batch:
-            sent += _send_batch(batch, connection)
-    return sent
+def _invite(memberships: list[Membership]) -> None:
+    """Record an invitation for each new member with the members themselves, and have the
+    task send them once the transaction commits: the request answers without waiting for
+    the mail server, and a failure part-way is resumed (``mailing.deliveries_send``)."""
+    Delivery.objects.bulk_create(
+        [Delivery(kind=DeliveryKind.INVITATION, user=m.user, email=m.user.email)
+         for m in memberships],
+        batch_size=1000,
+    )
+    transaction.on_commit(send_invitations_task.enqueue)
 
 
-def _send_batch(batch: list[Membership], connection) -> int:
-    messages = [_invitation(m, connection) for m in batch]
-    count = connection.send_messages(messages) or 0
-    Membership.objects.filter(pk__in=[m.pk for m in batch]).update(invited_at=timezone.now())
-    return count
+def members_send_invitations() -> int:
+    """Send every pending set-password invitation, in batches; marks who was invited.
+    Returns the number this call sent."""
+
+    def messages_for(batch: list[Delivery], connection) -> list[EmailMultiAlternatives]:
+        memberships = {m.user_id: m for m in Membership.objects.select_related("user")
+                       .filter(user_id__in=[d.user_id for d in batch])}
+        return [_invitation(memberships[d.user_id], d.email, connection) for d in batch]
+
+    def after_sent(sent: list[Delivery]) -> None:
+        Membership.objects.filter(user_id__in=[d.user_id for d in sent]).update(
+            invited_at=timezone.now())
+
+    # An invitation whose membership was removed meanwhile is not sent.
+    pending = Delivery.objects.filter(kind=DeliveryKind.INVITATION,
+                                      user_id__in=Membership.objects.values("user_id"))
+    return deliveries_send(deliveries=pending, messages_for=messages_for, after_sent=after_sent)
+
+
+@task()
+def send_invitations_task() -> int:
+    return members_send_invitations()
+

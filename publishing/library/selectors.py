@@ -6,21 +6,40 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils.html import escape
 
 from editorial.models import (
     Issue,
     IssueStatus,
 )
-from publishing.library import permissions
+from publishing.library import grams, permissions
+from publishing.library.mailing import delivery_counts
 from publishing.models import (
     AccessLevel,
+    Delivery,
+    DeliveryKind,
     Download,
     Edition,
     Membership,
@@ -47,12 +66,64 @@ class SearchHit:
     snippet_html: str
 
 
-def issue_archive_by_year() -> list[tuple[int | None, list[Issue]]]:
-    """Published issues, newest first, grouped by the year of their cover date."""
+ARCHIVE_PAGE_SIZE = 24
+
+
+def published_stamp() -> str:
+    """A stamp of everything published: it changes whenever an issue is published or anything
+    it shows changes (``issue_touch`` stamps ``updated_at``), so caches keyed on it are never
+    stale. One query."""
+    stats = Issue.objects.filter(status=IssueStatus.PUBLISHED).aggregate(
+        count=Count("pk"), last=Max("updated_at"))
+    last = stats["last"].timestamp() if stats["last"] else 0
+    return f"{stats['count']}:{last}"
+
+
+def issue_cover_name(issue: Issue, edition: Edition) -> str:
+    """The cover thumbnail's file under ``COVERS_ROOT``: keyed on the PDF it shows."""
+    return f"{issue.publication.slug}/{issue.number}-{edition.pdf_sha256[:16] or edition.pk}.png"
+
+
+def _with_cover_urls(issues: list[Issue]) -> list[Issue]:
+    """Give each issue ``cover_url``: the static thumbnail made at publish when it exists,
+    else the view that makes it (issues published before thumbnails were made at publish)."""
+    root = Path(settings.COVERS_ROOT)
+    for issue in issues:
+        current = issue.current_editions[0] if issue.current_editions else None
+        name = current and issue_cover_name(issue, current)
+        if name and (root / name).is_file():
+            issue.cover_url = settings.COVERS_URL + name
+        else:
+            issue.cover_url = reverse("publishing:issue_cover",
+                                      args=[issue.publication.slug, issue.number])
+    return issues
+
+
+def issue_archive_page(page: str | int | None) -> tuple[Page, list[tuple[int | None, list[Issue]]]]:
+    """One page of published issues, newest first, grouped by the year of their cover date:
+    the same handful of queries whether the archive holds one issue or two hundred."""
+    issues = issue_list_published().prefetch_related(Prefetch(
+        "editions", queryset=Edition.objects.filter(superseded_at__isnull=True),
+        to_attr="current_editions"))
+    page_obj = Paginator(issues, ARCHIVE_PAGE_SIZE).get_page(page)
     groups: dict[int | None, list[Issue]] = {}
-    for issue in issue_list_published():
+    for issue in _with_cover_urls(list(page_obj)):
         groups.setdefault(issue.cover_date.year if issue.cover_date else None, []).append(issue)
-    return list(groups.items())
+    return page_obj, list(groups.items())
+
+
+def issue_feed_items(limit: int = 20) -> list[Issue]:
+    """The newest published issues, each with ``contents`` (section, title) as printed: read
+    from the search entries written at publish, in one query for all of them."""
+    issues = list(issue_list_published()[:limit])
+    contents: dict[int, list[tuple[str, str]]] = {issue.pk: [] for issue in issues}
+    entries = (SearchEntry.objects.filter(issue__in=issues).order_by("issue_id", "pk")
+               .values_list("issue_id", "article__section__name", "title"))
+    for issue_id, section, title in entries:
+        contents[issue_id].append((section, title))
+    for issue in issues:
+        issue.contents = contents[issue.pk]
+    return issues
 
 
 def issue_with_contents(*, publication_slug: str, number: int) -> Issue | None:
@@ -92,32 +163,101 @@ def search_terms(query: str) -> list[str]:
     return [t for t in re.split(r"\s+", query.strip()) if t][:8]
 
 
-def article_search(*, query: str, readable_issue_ids: Iterable[int], limit: int = 50) -> list[SearchHit]:
-    """Articles of the given issues containing every term (title, authors, tags or body).
+@dataclass
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    page: int
+    pages: int
 
-    Substring matching works for one- and two-character Chinese words, which trigram
-    similarity alone would miss; on PostgreSQL the trigram GIN indexes serve the LIKE scans.
-    """
-    terms = search_terms(query)
-    if not terms:
-        return []
-    queryset = SearchEntry.objects.filter(issue_id__in=list(readable_issue_ids))
+
+SEARCH_PAGE_SIZE = 20
+
+
+def _search_matches(queryset: QuerySet[SearchEntry], terms: list[str],
+                    vendor: str) -> QuerySet[SearchEntry] | None:
+    """Entries containing every term: on PostgreSQL the AND of the terms' grams, answered by
+    the GIN index alone; elsewhere (SQLite, a small site) a substring scan of the columns."""
+    if vendor == "postgresql":
+        query = grams.tsquery(terms)
+        if not query:
+            return None
+        return queryset.filter(RawSQL('"publishing_searchentry"."grams" @@ %s::tsquery', [query],
+                                      output_field=BooleanField()))
     for term in terms:
         queryset = queryset.filter(
             Q(title__icontains=term) | Q(authors__icontains=term) | Q(tags__icontains=term)
             | Q(body_text__icontains=term)
         )
+    return queryset
+
+
+# Plain scans of the entries read (and decompress) every stored vector: a sequential scan,
+# or a full scan of another index (the planner's second choice once the first is off). With
+# them off, a join the planner would have made by index scan carries the "disabled" cost
+# (10^10), far above jit_above_cost: JIT compiling then took 3 s of a 5 ms query. So JIT too.
+_SCANS_OFF = ("enable_seqscan", "enable_indexscan", "jit")
+
+
+@contextmanager
+def _gin_path(vendor: str) -> Iterator[None]:
+    """Inside a transaction: leave the planner only bitmap scans, i.e. the GIN index."""
+    if vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for setting in _SCANS_OFF:
+            cursor.execute(f"SET LOCAL {setting} = off")
+    yield
+    with connection.cursor() as cursor:
+        for setting in _SCANS_OFF:
+            cursor.execute(f"SET LOCAL {setting} TO DEFAULT")
+
+
+def article_search(*, query: str, user, page: int = 1,
+                   page_size: int = SEARCH_PAGE_SIZE) -> SearchResults:
+    """Published articles this user may read that contain every term (title, authors, tags or
+    body), title hits first, then newest; one page of them, highlighted.
+
+    What the user may read is part of the same query (``readable_issues_q``). On PostgreSQL
+    the statement runs on the GIN index only (``_gin_path``): the planner otherwise scans every
+    stored vector for a frequent character such as 数 (60–115 ms instead of 5–8, docs/search.md).
+    The rows shown are checked against the text itself, so a long word whose bigrams only
+    occur apart is never shown as a hit."""
+    terms = search_terms(query)
+    empty = SearchResults(hits=[], total=0, page=1, pages=1)
+    if not terms:
+        return empty
+    vendor = connection.vendor
+    queryset = _search_matches(
+        SearchEntry.objects.filter(permissions.readable_issues_q(user, prefix="issue__"),
+                                   issue__status=IssueStatus.PUBLISHED),
+        terms, vendor)
+    if queryset is None:
+        return empty
     first = terms[0]
-    queryset = queryset.annotate(
+    ordered = queryset.annotate(
         in_title=Case(When(title__icontains=first, then=Value(1)), default=Value(0),
                       output_field=IntegerField()),
-    ).select_related("issue__publication", "article").order_by(
-        "-in_title", "-issue__cover_date", "-issue__number", "article__position"
-    )
-    return [
-        SearchHit(entry, _highlight(entry.title, terms), _highlight(entry.body_text, terms, width=120))
-        for entry in queryset[:limit]
+    ).order_by("-in_title", "-issue__cover_date", "-issue__number", "pk")
+    with transaction.atomic(), _gin_path(vendor):
+        total = queryset.count()
+        pages = max((total + page_size - 1) // page_size, 1)
+        page = min(max(page, 1), pages)
+        # The page's ids first (the sort needs only the issue), then the rows shown with what
+        # they display: joining articles and bodies before the LIMIT would read them all.
+        ids = list(ordered.values_list("pk", flat=True)[(page - 1) * page_size:page * page_size])
+    shown = SearchEntry.objects.filter(pk__in=ids).select_related(
+        "issue__publication", "article").defer("grams").in_bulk()
+    rows = [shown[pk] for pk in ids if pk in shown]
+    hits = [
+        SearchHit(entry, _highlight(entry.title, terms),
+                  _highlight(entry.body_text, terms, width=120))
+        for entry in rows
+        if grams.contains_every_term([entry.title, entry.authors, entry.tags, entry.body_text],
+                                     terms)
     ]
+    return SearchResults(hits=hits, total=total, page=page, pages=pages)
 
 
 def issue_download_counts(issue: Issue) -> dict[str, int]:
@@ -200,16 +340,15 @@ def article_page_context(*, issue: Issue, slug: str, user) -> dict | None:
     }
 
 
-def article_search_for(*, user, query: str) -> list[SearchHit]:
-    """Search only what this user may read: members-only issues stay out of anonymous results."""
-    readable = [i.pk for i in issue_list_published().select_related("access")
-                if user.has_perm("publishing.read_issue", i)]
-    return article_search(query=query, readable_issue_ids=readable)
+MEMBERS_PAGE_SIZE = 50
 
 
-def member_list_context() -> dict:
-    memberships = Membership.objects.select_related("user").order_by("-created_at")
-    return {"memberships": memberships[:200], "member_count": memberships.count()}
+def member_list_context(page: str | int | None = None) -> dict:
+    """One page of members, newest first (on the ``membership_newest`` index)."""
+    memberships = Membership.objects.select_related("user").order_by("-created_at", "-id")
+    page_obj = Paginator(memberships, MEMBERS_PAGE_SIZE).get_page(page)
+    return {"memberships": page_obj, "page": page_obj, "member_count": page_obj.paginator.count,
+            "invitations": delivery_counts(Delivery.objects.filter(kind=DeliveryKind.INVITATION))}
 
 
 # --------------------------------------------------------------------------- production

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,11 +21,17 @@ from editorial.mail import mail_messages_each
 from editorial.models import Issue, IssueStatus
 from editorial.richtext import plain_text
 from editorial.services import issue_touch
-from publishing.library.members import MAIL_BATCH
+from publishing.library.grams import text_grams
+from publishing.library.mailing import deliveries_send
+from publishing.library.members import members_send_invitations
+from publishing.library.selectors import issue_cover_name, issue_current_edition
 from publishing.models import (
     AccessLevel,
     Announcement,
+    Delivery,
+    DeliveryKind,
     Download,
+    Edition,
     IssueAccess,
     Membership,
     Read,
@@ -68,11 +73,12 @@ def read_record(*, issue: Issue, slug: str, user) -> Read | None:
 
 @transaction.atomic
 def search_index_issue(*, issue: Issue) -> int:
-    """(Re)write the search entries of ``issue`` from the articles it prints."""
+    """(Re)write the search entries of ``issue`` from the articles it prints, with their grams."""
     articles = issue_articles_for_print(issue)
     SearchEntry.objects.filter(Q(issue=issue) | Q(article__in=articles)).delete()
-    entries = [
-        SearchEntry(
+    entries = []
+    for article in articles:
+        entry = SearchEntry(
             article=article,
             issue=issue,
             title=" ".join(filter(None, [article.title, article.subtitle])),
@@ -81,60 +87,85 @@ def search_index_issue(*, issue: Issue) -> int:
             body_text=plain_text(article.body),
             summary=article.summary,
         )
-        for article in articles
-    ]
+        entry.grams = text_grams(entry.title, entry.authors, entry.tags, entry.body_text)
+        entries.append(entry)
     SearchEntry.objects.bulk_create(entries)
+    issue_touch(issue_id=issue.pk)  # the feed shows the contents: its cache key changes
     return len(entries)
 
 
-def issue_cover_thumbnail(*, issue: Issue, pdf_path: Path, width: int = 360) -> Path | None:
-    """PNG of the PDF's first page, made once per PDF (poppler's pdftoppm) and kept beside it."""
-    if not pdf_path.is_file():
+def issue_cover_thumbnail(*, issue: Issue, edition: Edition | None = None,
+                          width: int = 360) -> Path | None:
+    """The PNG of the current edition's first page (poppler's pdftoppm), made once into
+    ``COVERS_ROOT`` under a name keyed on the PDF's hash: publishing makes it, the web server
+    serves it as a static file, and a correction gets a new name (never a stale cover)."""
+    edition = edition or issue_current_edition(issue)
+    if edition is None or not edition.pdf_path.is_file():
         return None
-    target = pdf_path.with_name("cover-thumbnail.png")
-    if target.is_file() and target.stat().st_mtime_ns >= pdf_path.stat().st_mtime_ns:
+    target = Path(settings.COVERS_ROOT) / issue_cover_name(issue, edition)
+    if target.is_file():
         return target
-    with tempfile.TemporaryDirectory(dir=pdf_path.parent) as tmp:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         stem = Path(tmp) / "thumb"
         try:
             subprocess.run(
                 ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
-                 "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf_path), str(stem)],
+                 "-scale-to-x", str(width), "-scale-to-y", "-1", str(edition.pdf_path), str(stem)],
                 check=True, capture_output=True, timeout=60,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             logger.warning("cover thumbnail of %s failed: %s", issue, exc)
             return None
+        os.chmod(stem.with_suffix(".png"), 0o644)
         os.replace(stem.with_suffix(".png"), target)
     return target
 
 
 def issue_announce(*, issue: Issue) -> int:
-    """E-mail every active member that ``issue`` is out, once: a second call (another worker,
-    a re-run) finds the announcement row and sends nothing. Returns the number sent."""
+    """E-mail every active member that ``issue`` is out, each exactly once.
+
+    The first call decides who is told (a ``Delivery`` row per member, with the announcement
+    row, in one transaction); every call then sends the rows still pending, so a call that
+    failed part-way (the mail server went away) is resumed by the next, and a call while
+    another is sending takes other rows or none. Returns the number this call sent."""
     with transaction.atomic():
         announcement, created = Announcement.objects.select_for_update().get_or_create(issue=issue)
-        if not created:
-            return 0
-    today = timezone.localdate()
-    recipients = list(
-        Membership.objects.filter(user__is_active=True)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+        if created:
+            today = timezone.localdate()
+            recipients = (
+                Membership.objects.filter(user__is_active=True)
+                .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+                .exclude(user__email="")
+                .values_list("user_id", "user__email")
+            )
+            deliveries = [Delivery(kind=DeliveryKind.ANNOUNCEMENT, announcement=announcement,
+                                   user_id=user_id, email=email) for user_id, email in recipients]
+            Delivery.objects.bulk_create(deliveries, batch_size=1000)
+            Announcement.objects.filter(pk=announcement.pk).update(recipients=len(deliveries))
+    if announcement.sent_at is not None:
+        return 0
     context = {
         "issue": issue,
         "articles": issue_articles_for_print(issue),
         "link": settings.SITE_URL.rstrip("/") + issue.get_absolute_url(),
     }
-    sent = 0
-    with get_connection() as connection:
-        for start in range(0, len(recipients), MAIL_BATCH):
-            batch = recipients[start:start + MAIL_BATCH]
-            messages = mail_messages_each("publishing/email/announcement", context, batch,
-                                          connection=connection)
-            sent += connection.send_messages(messages) or 0
-            Announcement.objects.filter(pk=announcement.pk).update(recipients=start + len(batch))
-    Announcement.objects.filter(pk=announcement.pk).update(sent_at=timezone.now(), recipients=sent)
+
+    def messages_for(batch: list[Delivery], connection) -> list:
+        return mail_messages_each("publishing/email/announcement", context,
+                                  [d.email for d in batch], connection=connection)
+
+    sent = deliveries_send(deliveries=announcement.deliveries.all(), messages_for=messages_for)
+    if not announcement.deliveries.filter(sent_at__isnull=True, failed_at__isnull=True).exists():
+        Announcement.objects.filter(pk=announcement.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now())
     return sent
+
+
+def mail_resume_pending() -> dict[str, int]:
+    """Send whatever announcements and invitations are still pending (a run stopped by the mail
+    server): what ``send_pending_mail`` runs from cron. Returns how many of each were sent."""
+    announced = 0
+    for announcement in Announcement.objects.filter(sent_at__isnull=True).select_related("issue"):
+        announced += issue_announce(issue=announcement.issue)
+    return {"announcements": announced, "invitations": members_send_invitations()}

@@ -7,11 +7,12 @@ from publishing.library import feeds, views
 urlpatterns = [
     path("", views.issue_archive, name="home"),
     path("issues/", views.issue_archive, name="archive"),
-    path("issues/feed/", feeds.PublishedIssuesFeed(), name="feed"),
+    path("issues/feed/", feeds.issue_feed, name="feed"),
     path("search/", views.search, name="search"),
     path("library/members/", views.members, name="members"),
     path("library/members/import/", views.members_import, name="members_import"),
     path("media/<path:path>", views.media_file, name="media"),
+    path("covers/<path:path>", views.cover_file, name="cover_file"),
     path("issues/<slug:publication_slug>/<int:number>/", views.issue_detail, name="issue_detail"),
     path("issues/<slug:publication_slug>/<int:number>/pdf", views.issue_pdf, name="issue_pdf"),
     path("issues/<slug:publication_slug>/<int:number>/html/", views.issue_html,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,7 +44,12 @@ def _refuse_reading(request: HttpRequest, issue: Issue) -> HttpResponse:
 
 
 def issue_archive(request: HttpRequest) -> HttpResponse:
-    return render(request, "publishing/archive.html", {"years": selectors.issue_archive_by_year()})
+    def page(extra: dict) -> HttpResponse:
+        page_obj, years = selectors.issue_archive_page(request.GET.get("page"))
+        return render(request, "publishing/archive.html",
+                      {"page": page_obj, "years": years, **extra})
+
+    return anonymous_page(request, stamp=f"archive:{selectors.published_stamp()}", render=page)
 
 
 def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
@@ -87,13 +93,30 @@ def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
 
 
 def issue_cover(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    """The cover thumbnail (made now if publishing did not): a redirect to its static file."""
     issue = _viewable_issue(request, publication_slug, number)
-    pdf = selectors.issue_published_pdf(issue)
-    thumbnail = pdf and services.issue_cover_thumbnail(issue=issue, pdf_path=pdf)
-    if thumbnail is None:
+    edition = selectors.issue_current_edition(issue)
+    thumbnail = edition and services.issue_cover_thumbnail(issue=issue, edition=edition)
+    if not thumbnail:
         raise Http404
-    return file_response(request, thumbnail, filename=None, content_type="image/png",
-                         private=issue.status != "published")
+    return redirect(settings.COVERS_URL + selectors.issue_cover_name(issue, edition))
+
+
+def cover_file(request: HttpRequest, path: str) -> HttpResponse:
+    """A cover thumbnail from ``COVERS_ROOT`` where no web server serves them: public, and
+    immutable under its name (keyed on the PDF). No database query."""
+    parts = path.split("/")
+    if any(part in {"", ".", ".."} or part.startswith(".") or "\\" in part or "\x00" in part
+           for part in parts) or not path.endswith(".png"):
+        raise Http404
+    root = Path(settings.COVERS_ROOT).resolve()
+    file = root.joinpath(*parts).resolve()
+    if not file.is_relative_to(root) or not file.is_file():
+        raise Http404
+    response = file_response(request, file, filename=None, content_type="image/png",
+                             private=False)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:
@@ -112,8 +135,10 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    hits = selectors.article_search_for(user=request.user, query=query) if query else []
-    return render(request, "publishing/search.html", {"form": form, "query": query, "hits": hits})
+    results = (selectors.article_search(query=query, user=request.user,
+                                        page=form.cleaned_data["page"] or 1) if query else None)
+    return render(request, "publishing/search.html",
+                  {"form": form, "query": query, "results": results})
 
 
 @editor_required
@@ -130,9 +155,10 @@ def members(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已为现有账号 %(email)s 开通会籍。")
                                  % {"email": membership.user.email})
             else:
-                messages.success(request, _("已添加会员并发送邀请邮件。"))
+                messages.success(request, _("已添加会员，邀请邮件正在后台发送。"))
             return redirect("publishing:members")
-    context = {"form": form, "csv_form": MemberCSVForm(), **selectors.member_list_context()}
+    context = {"form": form, "csv_form": MemberCSVForm(),
+               **selectors.member_list_context(request.GET.get("page"))}
     return render(request, "publishing/members.html", context)
 
 
@@ -149,7 +175,7 @@ def members_import(request: HttpRequest) -> HttpResponse:
         except member_services.MemberImportError as exc:
             problems = exc.problems
         else:
-            messages.success(request, _("已导入 %(count)s 位会员并发送邀请邮件。")
+            messages.success(request, _("已导入 %(count)s 位会员，邀请邮件正在后台发送。")
                              % {"count": len(result.created)})
             return redirect("publishing:members")
     context = {"form": MemberForm(), "csv_form": csv_form, "problems": problems,

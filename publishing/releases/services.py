@@ -36,7 +36,11 @@ from editorial.models import Issue, IssueStatus, Notification, NotificationKind
 from editorial.notifications import notify_in_app
 from editorial.permissions import EDITOR_GROUP, require
 from editorial.services import issue_set_status, issue_touch
-from publishing.library.services import issue_announce, search_index_issue
+from publishing.library.services import (
+    issue_announce,
+    issue_cover_thumbnail,
+    search_index_issue,
+)
 from publishing.models import (
     ClaimAction,
     Edition,
@@ -230,8 +234,10 @@ def _enqueue_failure_mail(issue_id: int, message: str) -> None:
 
 
 def issue_after_publish(*, issue: Issue) -> None:
-    """Side effects of publishing: the search index and the members' announcement (once)."""
+    """Side effects of publishing: the search index, the cover thumbnail (a static file from
+    now on) and the members' announcement (once)."""
     search_index_issue(issue=issue)
+    issue_cover_thumbnail(issue=issue)
     sent = issue_announce(issue=issue)
     if sent:
         _event(issue, EventKind.ANNOUNCED, None, _("已通知 %(n)s 位会员") % {"n": sent})
@@ -309,7 +315,9 @@ def _correct_claimed(issue: Issue, claim: EditionClaim, erratum: str, actor) -> 
 
 
 def _index_after_correction(issue_id: int) -> None:
-    search_index_issue(issue=Issue.objects.get(pk=issue_id))
+    issue = Issue.objects.get(pk=issue_id)
+    search_index_issue(issue=issue)
+    issue_cover_thumbnail(issue=issue)
 
 
 # --------------------------------------------------------------------------- tasks

@@ -66,7 +66,8 @@ def test_no_reset_mail_for_accounts_that_are_not_members_and_have_no_password(cl
     assert mail.outbox == []
 
 
-def test_review_and_member_e_mails_link_to_site_url(site, django_capture_on_commit_callbacks):
+def test_review_and_member_e_mails_link_to_site_url(site, django_capture_on_commit_callbacks,
+                                                   immediate_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         member_add(name="李会员", email="li@example.cn")
     assert "https://bulletin.example.org/accounts/reset/" in mail.outbox[0].body

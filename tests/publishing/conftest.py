@@ -77,3 +77,4 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> Printed:
     """The test issue (publication 大连数字贸易, issue 9, A4) as a rendered PDF."""
     with django_db_blocker.unblock():
         return render_rolled_back(tmp_path_factory, build_print_issue)
+

@@ -103,8 +103,11 @@ def test_cover_thumbnail(client, library, role, key):
     client = client_for(client, library, role)
     response = client.get(reverse("publishing:issue_cover", kwargs=kwargs(library.issues[key])))
     if role in VIEWERS[key]:
-        assert response.status_code == 200
-        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+        # Made once, then a static file (public, immutable: its name is keyed on the PDF).
+        assert response.status_code == 302 and response["Location"].startswith("/covers/")
+        cover = client.get(response["Location"])
+        assert cover.status_code == 200 and "immutable" in cover["Cache-Control"]
+        assert b"".join(cover.streaming_content).startswith(b"\x89PNG")
     else:
         assert response.status_code == 404
 

@@ -78,6 +78,8 @@ def test_member_finds_searches_and_downloads_anonymous_and_expired_are_told_why(
     login(page, base, "zhang@example.cn", "/issues/")
     cover = page.locator(".covers img").first
     cover.wait_for()
+    # The cover is made on first request and redirected to its static file: wait for it.
+    page.wait_for_function("img => img.complete", arg=cover.element_handle())
     assert page.evaluate("img => img.naturalWidth", cover.element_handle()) > 0
     shot(page, "3-member-archive")
     page.get_by_role("link", name=issue.display_title).first.click()

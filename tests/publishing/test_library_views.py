@@ -152,7 +152,7 @@ def test_only_editors_manage_members(client, library, role):
     assert not Membership.objects.filter(user__email="a@example.cn").exists()
 
 
-def test_editor_uploads_csv_and_sees_report_of_bad_rows(client, library,
+def test_editor_uploads_csv_and_sees_report_of_bad_rows(client, library, immediate_tasks,
                                                        django_capture_on_commit_callbacks):
     client.force_login(library.users["editor"])
     upload = io.BytesIO("姓名,邮箱\n张三,zhang@example.cn\n李四,bad\n".encode())

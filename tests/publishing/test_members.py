@@ -22,7 +22,8 @@ GOOD_CSV = (
 ).encode()
 
 
-def test_csv_import_creates_members_and_sends_one_invitation_each(django_capture_on_commit_callbacks):
+def test_csv_import_creates_members_and_sends_one_invitation_each(
+        django_capture_on_commit_callbacks, immediate_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         result = members_import_csv(data=GOOD_CSV)
     assert len(result.created) == 2
@@ -93,7 +94,7 @@ def test_ten_thousand_good_rows_import_in_one_go():
     assert Membership.objects.count() == 10_000
 
 
-def test_member_add_validates_and_invites(django_capture_on_commit_callbacks):
+def test_member_add_validates_and_invites(django_capture_on_commit_callbacks, immediate_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         membership = member_add(name="周敏", email="zhou@example.cn",
                                 expires_on=dt.date(2030, 1, 1))

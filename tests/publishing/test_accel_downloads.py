@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from publishing.checks import check_accel_redirect_prefix
@@ -114,14 +115,15 @@ def test_without_the_setting_django_streams_the_same_file(client, library, setti
     assert Download.objects.count() == 1
 
 
-def test_cover_thumbnail_beside_the_edition_is_handed_over_too(client, library, accel):
+def test_cover_thumbnail_is_a_redirect_to_its_static_file_not_a_hand_over(client, library, accel):
+    """Covers are public static files (COVERS_ROOT, served by nginx's /covers/): after the
+    view's check the answer is a redirect, never an X-Accel-Redirect into the editions."""
     issue = library.issues["public"]
     response = client.get(reverse("publishing:issue_cover", kwargs={
         "publication_slug": issue.publication.slug, "number": issue.number}))
-    assert response.status_code == 200 and response.content == b""
-    assert response["X-Accel-Redirect"].endswith("/cover-thumbnail.png")
-    assert response["Content-Type"] == "image/png"
-    assert not response.has_header("Content-Disposition")
+    assert response.status_code == 302
+    assert response["Location"].startswith(settings.COVERS_URL)
+    assert not response.has_header("X-Accel-Redirect")
     assert Download.objects.count() == 0
 
 

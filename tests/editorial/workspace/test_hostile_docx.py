@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import mammoth
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,6 @@ from django.db import connection
 from django.urls import reverse
 
 from editorial.models import Article, Asset
-from editorial.services import docx as docx_service
 from tests.hostile.corpus import cases, docx, load
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,8 @@ def test_hostile_docx_is_refused_clearly_or_imported_bounded(editor_user, sectio
     case = load(path)
     expect = case["expect"]
     converted = []
-    original = docx_service.mammoth.convert_to_html
-    monkeypatch.setattr(docx_service.mammoth, "convert_to_html",
+    original = mammoth.convert_to_html
+    monkeypatch.setattr(mammoth, "convert_to_html",
                         lambda *a, **kw: converted.append(1) or original(*a, **kw))
     response = _post(client_for(editor_user), section, f"{path.stem}.docx", docx(case))
     if expect.get("imported"):
@@ -64,13 +64,13 @@ def test_the_conversion_runs_outside_any_transaction(editor_user, section, clien
     from tests.editorial.workspace.test_uploads import docx_bytes, png_bytes
 
     seen = []
-    original = docx_service.mammoth.convert_to_html
+    original = mammoth.convert_to_html
 
     def watching(*args, **kwargs):
         seen.append(connection.in_atomic_block)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(docx_service.mammoth, "convert_to_html", watching)
+    monkeypatch.setattr(mammoth, "convert_to_html", watching)
     response = _post(client_for(editor_user), section, "稿件.docx",
                      docx_bytes(image=png_bytes(50, 40)))
     assert response.status_code == 302

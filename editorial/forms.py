@@ -272,12 +272,18 @@ class SubmitForm(forms.Form):
 class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("审稿意见"), required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
+    # Set by the confirmation page: the reviewer approves knowing comments are unresolved.
+    confirm_unresolved = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("评论"), max_length=10000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The passage selected in the body (filled by review.js), with context either side.
+    quote = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+    quote_prefix = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    quote_suffix = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
 
 
 class ArticleFilterForm(forms.Form):

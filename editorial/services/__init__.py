@@ -19,7 +19,11 @@ from editorial.services.articles import (
     revision_restore,
 )
 from editorial.services.assets import asset_store, remove_files
-from editorial.services.comments import comment_add, comment_set_resolved
+from editorial.services.comments import (
+    comment_add,
+    comment_set_resolved,
+    unresolved_comment_count,
+)
 from editorial.services.docx import ImportRefused, article_import_docx
 from editorial.services.issues import (
     AssemblyError,
@@ -35,7 +39,12 @@ from editorial.services.issues import (
     issue_update,
 )
 from editorial.services.publications import publication_update_settings
-from editorial.services.reviews import article_approve, article_request_changes, send_review_reminders
+from editorial.services.reviews import (
+    UnresolvedComments,
+    article_approve,
+    article_request_changes,
+    send_review_reminders,
+)
 from editorial.services.workflow import (
     WORKFLOW,
     WorkflowRefused,
@@ -53,6 +62,7 @@ __all__ = [
     "EditConflict",
     "ImportRefused",
     "IssueFrozen",
+    "UnresolvedComments",
     "WorkflowRefused",
     "article_approve",
     "article_create",
@@ -82,4 +92,5 @@ __all__ = [
     "remove_files",
     "revision_restore",
     "send_review_reminders",
+    "unresolved_comment_count",
 ]

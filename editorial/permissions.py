@@ -104,6 +104,9 @@ rules.add_perm(
     rules.is_authenticated & can_see_comment_article & (is_editor | is_comment_author),
 )
 rules.add_perm("editorial.upload_image", is_signed_in_editor)
+# The media library: browse, search and reuse stored images, edit their alt text and captions.
+rules.add_perm("editorial.browse_media", is_signed_in_editor)
+rules.add_perm("editorial.change_asset", is_signed_in_editor)
 # Whether a user may be named as a reviewer at all (an active member of the reviewers' group).
 rules.add_perm("editorial.be_reviewer", rules.is_active & is_reviewer)
 rules.add_perm("editorial.change_publication", is_signed_in_editor)  # 刊物设置

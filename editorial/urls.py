@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editorial import views
+from editorial import media_views, views
 
 app_name = "editorial"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("articles/<int:pk>/revisions/<int:number>/restore/", views.revision_restore,
          name="revision_restore"),
     path("images/upload/", views.image_upload, name="image_upload"),
+    path("media/", media_views.media_library, name="media_library"),
+    path("media/picker/", media_views.media_picker, name="media_picker"),
+    path("media/<int:pk>/", media_views.media_detail, name="media_detail"),
     path("publications/<slug:slug>/settings/", views.publication_settings,
          name="publication_settings"),
 ]

@@ -18,7 +18,7 @@ from editorial.services.articles import (
     presence_touch,
     revision_restore,
 )
-from editorial.services.assets import asset_store, remove_files
+from editorial.services.assets import asset_store, asset_update_text, remove_files
 from editorial.services.comments import (
     comment_add,
     comment_set_resolved,
@@ -75,6 +75,7 @@ __all__ = [
     "article_update",
     "article_withdraw",
     "asset_store",
+    "asset_update_text",
     "autosave_store",
     "comment_add",
     "comment_set_resolved",

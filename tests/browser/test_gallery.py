@@ -76,7 +76,8 @@ def workspace(db):
                             content=content, note="补充统计口径")
     review = in_review_article(by=editor, reviewers=[reviewer], title="跨境数据流动与数字贸易规则",
                                section=expert)
-    services.comment_add(user=reviewer, article_id=review.pk, body="第二段的数据请注明来源。")
+    services.comment_add(user=reviewer, article_id=review.pk, body="第二段的数据请注明来源。",
+                         quote="数字技术快速发展")
     services.asset_store(user=editor, original_name="chart.png", data=png_bytes(320, 180, "#2b6cb0"))
     return {"editor": editor, "reviewer": reviewer, "admin": admin, "draft": draft,
             "review": review, "issue": issue, "publication": publication}

@@ -78,9 +78,13 @@ def workspace(db):
                                section=expert)
     services.comment_add(user=reviewer, article_id=review.pk, body="第二段的数据请注明来源。",
                          quote="数字技术快速发展")
-    services.asset_store(user=editor, original_name="chart.png", data=png_bytes(320, 180, "#2b6cb0"))
+    asset = services.asset_store(user=editor, original_name="chart.png",
+                                 data=png_bytes(320, 180, "#2b6cb0"))
+    services.asset_update_text(user=editor, asset_id=asset.pk, alt_text="跨境电商进出口规模柱状图",
+                               caption="图1 跨境电商进出口规模")
+    services.asset_store(user=editor, original_name="港口照片.png", data=png_bytes(200, 300, "#14532d"))
     return {"editor": editor, "reviewer": reviewer, "admin": admin, "draft": draft,
-            "review": review, "issue": issue, "publication": publication}
+            "review": review, "issue": issue, "publication": publication, "asset": asset}
 
 
 def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
@@ -104,6 +108,9 @@ def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
         ("edit", f"/editorial/articles/{draft}/edit/"),
         ("compare", f"/editorial/articles/{draft}/revisions/compare/"),
         ("image-upload", "/editorial/images/upload/"),
+        ("media", "/editorial/media/"),
+        ("media-search-empty", "/editorial/media/?q=不存在的图片"),
+        ("media-detail", f"/editorial/media/{data['asset'].pk}/"),
         ("publication-settings", f"/editorial/publications/{data['publication'].slug}/settings/"),
         ("issues", "/editorial/issues/"),
         ("issue-board", f"/editorial/issues/{data['issue'].pk}/"),

@@ -243,7 +243,7 @@ def _data_strings() -> list[str]:
                     *texts(article.body)]
     for revision in Revision.objects.all():
         strings += [revision.title, revision.note, *texts(revision.body)]
-    strings += [c.body for c in Comment.objects.all()]
+    strings += [c.body for c in Comment.objects.all()] + [c.quote for c in Comment.objects.all()]
     strings += [s.name for s in Section.objects.all()]
     strings += [str(i) for i in Issue.objects.all()] + [i.title for i in Issue.objects.all()]
     for p in Publication.objects.all():
@@ -255,6 +255,8 @@ def _data_strings() -> list[str]:
     strings += [u.get_full_name() or u.username for u in get_user_model().objects.all()]
     strings += [u.first_name for u in get_user_model().objects.all()]
     strings += [a.name for a in Asset.objects.all() if hasattr(a, "name")]
+    for asset in Asset.objects.all():
+        strings += [asset.original_name, asset.alt_text, asset.caption]
     return sorted({s for s in strings if s}, key=len, reverse=True)
 
 

@@ -29,8 +29,8 @@ def test_find_describe_and_reuse_an_image_in_chinese(browser, live_server):
         body="<p>当前，数字技术快速发展。</p>"))
 
     editor = _login(browser, live_server, "editor")
-    # 1. the sidebar's 图片库: two thumbnails; a search finds the chart
-    editor.click("#ws-sidebar a:has-text('图片库')")
+    # 1. the sidebar's 图片 opens the library: two thumbnails; a search finds the chart
+    editor.click("#ws-sidebar a:has-text('图片')")
     editor.wait_for_selector(".media-grid")
     assert editor.locator(".media-card").count() == 2
     assert editor.locator(".media-missing").count() == 2

@@ -431,6 +431,10 @@ def image_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         asset = services.asset_store(data=form.image_data, original_name=form.image_name,
                                      user=request.user)
+        caption = form.cleaned_data.get("caption", "").strip()
+        if caption and not asset.caption:  # the media library offers it again with its words
+            asset = services.asset_update_text(user=request.user, asset_id=asset.pk,
+                                               alt_text=asset.alt_text or caption, caption=caption)
         if wants_json:
             return JsonResponse({"url": asset.file.url, "width": asset.width,
                                  "height": asset.height, "name": asset.original_name})

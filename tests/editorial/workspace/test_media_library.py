@@ -185,3 +185,21 @@ def test_the_editor_page_offers_the_picker_only_to_who_may_browse(client, people
     client.force_login(people["editor"])
     html = client.get(reverse("editorial:article_edit", args=[draft.pk])).content.decode()
     assert 'id="media-pick-open"' in html and reverse("editorial:media_picker") in html
+
+
+def test_an_image_uploaded_in_the_editor_with_a_caption_keeps_it_in_the_library(client, people):
+    client.force_login(people["editor"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("图.png", png_bytes(40, 30), content_type="image/png")
+    response = client.post(reverse("editorial:image_upload"),
+                           {"image": upload, "caption": "图2 海外仓分布"},
+                           HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    asset = Asset.objects.get()
+    assert (asset.caption, asset.alt_text) == ("图2 海外仓分布", "图2 海外仓分布")
+    again = SimpleUploadedFile("同一张.png", png_bytes(40, 30), content_type="image/png")
+    client.post(reverse("editorial:image_upload"), {"image": again, "caption": "别的图注"},
+                HTTP_ACCEPT="application/json")
+    asset.refresh_from_db()
+    assert asset.caption == "图2 海外仓分布", "a described image keeps its words"

@@ -272,12 +272,18 @@ class SubmitForm(forms.Form):
 class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("审稿意见"), required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
+    # Set by the confirmation page: the reviewer approves knowing comments are unresolved.
+    confirm_unresolved = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("评论"), max_length=10000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The passage selected in the body (filled by review.js), with context either side.
+    quote = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+    quote_prefix = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    quote_suffix = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
 
 
 class ArticleFilterForm(forms.Form):
@@ -401,3 +407,17 @@ class SectionSettingsForm(forms.Form):
 
     layout = forms.ChoiceField(label=_("版式"), choices=SectionLayout.choices)
     new_page_per_article = forms.BooleanField(label=_("每篇另起一页"), required=False)
+
+
+class AssetTextForm(forms.Form):
+    """The words that travel with a stored image."""
+
+    alt_text = forms.CharField(label=_("替代文字"), max_length=300, required=False,
+                               help_text=_("给看不到图片的读者（读屏软件）的描述，"
+                                           "例如“2019—2023 年跨境电商进出口规模柱状图”。"))
+    caption = forms.CharField(label=_("图注"), max_length=300, required=False,
+                              help_text=_("从图片库插入正文时默认使用的图注。"))
+
+
+class MediaSearchForm(forms.Form):
+    q = forms.CharField(label=_("搜索图片"), required=False, max_length=100)

@@ -104,8 +104,25 @@ rules.add_perm(
     rules.is_authenticated & can_see_comment_article & (is_editor | is_comment_author),
 )
 rules.add_perm("editorial.upload_image", is_signed_in_editor)
+# The media library: browse, search and reuse stored images, edit their alt text and captions.
+rules.add_perm("editorial.browse_media", is_signed_in_editor)
+rules.add_perm("editorial.change_asset", is_signed_in_editor)
 # Whether a user may be named as a reviewer at all (an active member of the reviewers' group).
 rules.add_perm("editorial.be_reviewer", rules.is_active & is_reviewer)
 rules.add_perm("editorial.change_publication", is_signed_in_editor)  # 刊物设置
 # An issue's contents, order and front matter (the planning board).
 rules.add_perm("editorial.assemble_issue", is_signed_in_editor)
+
+# The permission behind each workflow action (and "edit"): who may take it. When it may be
+# taken is the workflow table's answer (``editorial.workflow``); pages offer an action only
+# when both agree (``selectors.next_actions``).
+ACTION_PERMISSIONS: dict[str, str] = {
+    "edit": "editorial.edit_article",
+    "revise": "editorial.edit_article",
+    "edit_approved": "editorial.edit_article",
+    "submit": "editorial.submit_article",
+    "approve": "editorial.decide_article",
+    "request_changes": "editorial.decide_article",
+    "withdraw": "editorial.withdraw_article",
+    "reopen": "editorial.reopen_article",
+}

@@ -8,14 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import rules
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
 
+from editorial import workflow
 from editorial.models import (
     Article,
     ArticleContributor,
     ArticleState,
+    Asset,
     AutosavedDraft,
     Comment,
     EditingPresence,
@@ -28,7 +31,7 @@ from editorial.models import (
     Section,
     Transition,
 )
-from editorial.permissions import is_editor
+from editorial.permissions import ACTION_PERMISSIONS, is_editor
 
 
 def article_visible_to(user) -> QuerySet[Article]:
@@ -206,6 +209,12 @@ def article_comments(article: Article) -> list[Comment]:
     )
 
 
+def unresolved_comments(article: Article) -> list[Comment]:
+    """Open discussion threads, for the question before an approval."""
+    return list(Comment.objects.filter(article=article, parent__isnull=True, resolved=False)
+                .select_related("author"))
+
+
 def pending_review_for(*, article: Article, user) -> ReviewAssignment | None:
     """The user's own review of the article still waiting for a decision, if any."""
     if not user.is_authenticated:
@@ -281,3 +290,87 @@ def notifications_unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+# The order in which the status panel offers the next steps ("revise" and "edit_approved"
+# happen by editing, so "edit" stands for them).
+NEXT_ACTION_ORDER = ("edit", "submit", "approve", "request_changes", "withdraw", "reopen")
+
+
+def next_actions(*, article: Article, user) -> list[str]:
+    """The workflow actions THIS user may take on the article now: the state allows them
+    (``workflow.allowed_actions``) and the user holds the action's permission as the
+    services check it (``rules.has_perm``, so a superuser is not offered an approval that
+    ``require`` would refuse)."""
+    if not user.is_authenticated:
+        return []
+    allowed = workflow.allowed_actions(article)
+    return [action for action in NEXT_ACTION_ORDER
+            if action in allowed and rules.has_perm(ACTION_PERMISSIONS[action], user, article)]
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """What the article page's status panel shows."""
+
+    assignments: list[ReviewAssignment]
+    due_date: object  # datetime.date | None: the earliest due date still pending
+    overdue: bool
+    unresolved: int
+    actions: list[str]
+
+
+def review_status(*, article: Article, user, today=None) -> ReviewStatus:
+    """The current round's reviewers and verdicts (cancelled ones left out), the due date
+    still running, open comment threads and the next actions allowed for ``user``."""
+    today = today or timezone.localdate()
+    assignments = list(
+        article.assignments.exclude(decision=ReviewAssignment.Decision.CANCELLED)
+        .select_related("reviewer").order_by("-assigned_at", "pk")
+    )
+    # Only the latest round: a reviewer asked twice is shown with the newest verdict.
+    latest: dict[int, ReviewAssignment] = {}
+    for assignment in assignments:
+        latest.setdefault(assignment.reviewer_id, assignment)
+    current = sorted(latest.values(), key=lambda a: (a.due_date, a.pk))
+    pending = [a.due_date for a in current if a.decision == ReviewAssignment.Decision.PENDING]
+    due = min(pending) if pending and article.state == ArticleState.IN_REVIEW else None
+    unresolved = Comment.objects.filter(article=article, parent__isnull=True,
+                                        resolved=False).count()
+    return ReviewStatus(assignments=current, due_date=due, overdue=bool(due and due < today),
+                        unresolved=unresolved, actions=next_actions(article=article, user=user))
+
+
+def media_library(*, q: str = "") -> QuerySet[Asset]:
+    """Stored images, newest first, narrowed by words in the file name, alt text or caption."""
+    queryset = Asset.objects.select_related("created_by").order_by("-created_at", "-pk")
+    for word in q.split()[:8]:
+        queryset = queryset.filter(Q(original_name__icontains=word) | Q(alt_text__icontains=word)
+                                   | Q(caption__icontains=word))
+    return queryset
+
+
+@dataclass(frozen=True)
+class AssetUsage:
+    """Where an image is used: as lead image or in the body of articles, as issue covers."""
+
+    lead_of: list[Article]
+    in_body_of: list[Article]
+    cover_of: list[Issue]
+
+    @property
+    def count(self) -> int:
+        return len({a.pk for a in self.lead_of + self.in_body_of}) + len(self.cover_of)
+
+
+def asset_usage(asset: Asset) -> AssetUsage:
+    """Every article that shows the image now (its lead image, or an <img> of its URL in the
+    body) and every issue with it as cover."""
+    articles = Article.objects.select_related("section", "issue", "issue__publication")
+    url = asset.file.url
+    return AssetUsage(
+        lead_of=list(articles.filter(lead_image=asset).order_by("title")),
+        in_body_of=list(articles.filter(body__contains=f'src="{url}"').order_by("title")),
+        cover_of=list(Issue.objects.filter(cover_image=asset).select_related("publication")
+                      .order_by("-number")),
+    )

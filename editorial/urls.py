@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editorial import notification_views, views
+from editorial import media_views, notification_views, views
 
 app_name = "editorial"
 
@@ -35,6 +35,9 @@ urlpatterns = [
          name="notification_open"),
     path("notifications/<int:pk>/read/", notification_views.notification_read,
          name="notification_read"),
+    path("media/", media_views.media_library, name="media_library"),
+    path("media/picker/", media_views.media_picker, name="media_picker"),
+    path("media/<int:pk>/", media_views.media_detail, name="media_detail"),
     path("publications/<slug:slug>/settings/", views.publication_settings,
          name="publication_settings"),
 ]

@@ -226,6 +226,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # What the article's state allows now; the template asks has_perm who may do it.
         "allowed": workflow.allowed_actions(article),
         "my_pending_review": selectors.pending_review_for(article=article, user=user),
+        "status": selectors.review_status(article=article, user=user),
     }
     return render(request, "editorial/article_detail.html", context)
 
@@ -260,8 +261,16 @@ def article_approve(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     form = DecisionForm(request.POST)
     form.is_valid()
-    services.article_approve(user=request.user, article_id=article.pk,
-                             comment=form.cleaned_data.get("comment", ""))
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        services.article_approve(
+            user=request.user, article_id=article.pk, comment=comment,
+            confirm_unresolved=bool(form.cleaned_data.get("confirm_unresolved")))
+    except services.UnresolvedComments as question:
+        return render(request, "editorial/approve_confirm.html", {
+            "article": article, "question": question, "comment": comment,
+            "unresolved": selectors.unresolved_comments(article),
+        })
     messages.success(request, _("已记录你的审稿结论：通过。"))
     return redirect("editorial:article_detail", article.pk)
 
@@ -309,9 +318,17 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     _check(request, "editorial.comment_article", article, _("你不能评论这篇文章。"))
     if form.is_valid():
-        services.comment_add(user=request.user, article_id=article.pk,
-                             body=form.cleaned_data["body"],
-                             parent_id=form.cleaned_data.get("parent"))
+        data = form.cleaned_data
+        try:
+            comment = services.comment_add(
+                user=request.user, article_id=article.pk, body=data["body"],
+                parent_id=data.get("parent"), quote=data["quote"],
+                quote_prefix=data["quote_prefix"], quote_suffix=data["quote_suffix"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect(reverse("editorial:article_detail", args=[article.pk])
+                            + f"#comment-{comment.parent_id or comment.pk}")
     else:
         messages.error(request, _("评论不能为空，且不能超过 10000 字。"))
     return redirect(reverse("editorial:article_detail", args=[article.pk]) + "#comments")
@@ -322,9 +339,11 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     _article(request, comment.article_id)
-    services.comment_set_resolved(user=request.user, comment_id=comment.pk,
-                                  resolved=request.POST.get("resolved") == "1")
-    return redirect(reverse("editorial:article_detail", args=[comment.article_id]) + "#comments")
+    resolved = request.POST.get("resolved") == "1"
+    services.comment_set_resolved(user=request.user, comment_id=comment.pk, resolved=resolved)
+    messages.success(request, _("讨论已标记为已解决。") if resolved else _("讨论已重新打开。"))
+    return redirect(reverse("editorial:article_detail", args=[comment.article_id])
+                    + f"#comment-{comment.pk}")
 
 
 @require_GET
@@ -412,6 +431,10 @@ def image_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         asset = services.asset_store(data=form.image_data, original_name=form.image_name,
                                      user=request.user)
+        caption = form.cleaned_data.get("caption", "").strip()
+        if caption and not asset.caption:  # the media library offers it again with its words
+            asset = services.asset_update_text(user=request.user, asset_id=asset.pk,
+                                               alt_text=asset.alt_text or caption, caption=caption)
         if wants_json:
             return JsonResponse({"url": asset.file.url, "width": asset.width,
                                  "height": asset.height, "name": asset.original_name})

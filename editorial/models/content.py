@@ -147,6 +147,12 @@ class Asset(models.Model):
     file = models.ImageField(_("文件"), upload_to="images/", width_field="width",
                              height_field="height")
     original_name = models.CharField(_("原文件名"), max_length=255)
+    # What the media library offers when the image is inserted again: the alt text for
+    # readers who cannot see it, and a default caption.
+    alt_text = models.CharField(_("替代文字"), max_length=300, blank=True,
+                                help_text=_("给看不到图片的读者（读屏软件）的描述。"))
+    caption = models.CharField(_("图注"), max_length=300, blank=True,
+                               help_text=_("插入正文时默认使用的图注。"))
     sha256 = models.CharField(max_length=64, unique=True, editable=False)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)

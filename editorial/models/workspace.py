@@ -130,7 +130,14 @@ class ReviewAssignment(models.Model):
 
 
 class Comment(models.Model):
-    """A review comment on an article; replies hang under a top-level comment."""
+    """A review comment on an article; replies hang under a top-level comment.
+
+    A top-level comment may be anchored to a passage of the body: the quoted words with a
+    little text either side, so the page can find the passage again after small edits
+    elsewhere (the context picks the right one of several equal quotes)."""
+
+    QUOTE_MAX = 1000
+    CONTEXT_CHARS = 32
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("文章")
@@ -144,12 +151,16 @@ class Comment(models.Model):
         verbose_name=_("作者"),
     )
     body = models.TextField(_("内容"))
+    quote = models.TextField(_("引用的原文"), blank=True)
+    quote_prefix = models.CharField(_("引文前的文字"), max_length=CONTEXT_CHARS, blank=True)
+    quote_suffix = models.CharField(_("引文后的文字"), max_length=CONTEXT_CHARS, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     resolved = models.BooleanField(_("已解决"), default=False)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("解决人"),
     )
+    resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("审稿意见")

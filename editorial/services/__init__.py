@@ -18,8 +18,12 @@ from editorial.services.articles import (
     presence_touch,
     revision_restore,
 )
-from editorial.services.assets import asset_store, remove_files
-from editorial.services.comments import comment_add, comment_set_resolved
+from editorial.services.assets import asset_store, asset_update_text, remove_files
+from editorial.services.comments import (
+    comment_add,
+    comment_set_resolved,
+    unresolved_comment_count,
+)
 from editorial.services.docx import ImportRefused, article_import_docx
 from editorial.services.issues import (
     AssemblyError,
@@ -36,7 +40,12 @@ from editorial.services.issues import (
 )
 from editorial.services.notifications import notification_mark_read, notifications_mark_all_read
 from editorial.services.publications import publication_update_settings
-from editorial.services.reviews import article_approve, article_request_changes, send_review_reminders
+from editorial.services.reviews import (
+    UnresolvedComments,
+    article_approve,
+    article_request_changes,
+    send_review_reminders,
+)
 from editorial.services.workflow import (
     WORKFLOW,
     WorkflowRefused,
@@ -54,6 +63,7 @@ __all__ = [
     "EditConflict",
     "ImportRefused",
     "IssueFrozen",
+    "UnresolvedComments",
     "WorkflowRefused",
     "article_approve",
     "article_create",
@@ -66,6 +76,7 @@ __all__ = [
     "article_update",
     "article_withdraw",
     "asset_store",
+    "asset_update_text",
     "autosave_store",
     "comment_add",
     "comment_set_resolved",
@@ -85,4 +96,5 @@ __all__ = [
     "remove_files",
     "revision_restore",
     "send_review_reminders",
+    "unresolved_comment_count",
 ]

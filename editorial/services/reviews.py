@@ -15,7 +15,18 @@ from editorial.models import (
     Comment,
     ReviewAssignment,
 )
+from editorial.permissions import PermissionRefused
+from editorial.services.comments import unresolved_comment_count
 from editorial.services.workflow import _locked, _move, _refuse, _require_now
+
+
+class UnresolvedComments(PermissionRefused):
+    """Approving would leave open discussion threads behind; the reviewer must say so
+    explicitly (``confirm_unresolved=True``). The page asks the question."""
+
+    def __init__(self, *, count: int) -> None:
+        self.count = count
+        super().__init__(_("这篇文章还有 %(n)d 条未解决的审稿意见。确认仍然通过吗？") % {"n": count})
 
 
 def _pending_assignment(article: Article, user) -> ReviewAssignment:
@@ -25,18 +36,28 @@ def _pending_assignment(article: Article, user) -> ReviewAssignment:
 
 
 @transaction.atomic
-def article_approve(*, user, article_id: int, comment: str = "") -> Article:
+def article_approve(*, user, article_id: int, comment: str = "",
+                    confirm_unresolved: bool = False) -> Article:
     """Record the reviewer's approval; when every named reviewer approved, the article is
-    approved and the revision they read is the one that will be published."""
+    approved and the revision they read is the one that will be published.
+
+    With unresolved comment threads the approval is refused (``UnresolvedComments``) unless
+    the reviewer confirmed it: an approval must not silently pass over open questions."""
     article = _locked(article_id)
     _require_now(user, "editorial.decide_article", article, "approve",
                  _("你不能审批这篇文章：只有被指派的审稿人可以，且不能审批自己的文章。"))
+    unresolved = unresolved_comment_count(article)
+    if unresolved and not confirm_unresolved:
+        raise UnresolvedComments(count=unresolved)
     assignment = _pending_assignment(article, user)
     assignment.decision = ReviewAssignment.Decision.APPROVED
     assignment.decided_at = timezone.now()
     assignment.save(update_fields=["decision", "decided_at"])
     if comment.strip():
-        Comment.objects.create(article=article, author=user, body=comment.strip())
+        # An approval's note answers nothing and asks nothing: it is born resolved, so it
+        # never holds up the next reviewer's approval.
+        Comment.objects.create(article=article, author=user, body=comment.strip(),
+                               resolved=True, resolved_by=user, resolved_at=timezone.now())
     still_pending = ReviewAssignment.objects.filter(
         article=article, decision=ReviewAssignment.Decision.PENDING
     ).exists()

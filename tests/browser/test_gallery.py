@@ -76,14 +76,19 @@ def workspace(db):
                             content=content, note="补充统计口径")
     review = in_review_article(by=editor, reviewers=[reviewer], title="跨境数据流动与数字贸易规则",
                                section=expert)
-    services.comment_add(user=reviewer, article_id=review.pk, body="第二段的数据请注明来源。")
-    services.asset_store(user=editor, original_name="chart.png", data=png_bytes(320, 180, "#2b6cb0"))
+    services.comment_add(user=reviewer, article_id=review.pk, body="第二段的数据请注明来源。",
+                         quote="数字技术快速发展")
+    asset = services.asset_store(user=editor, original_name="chart.png",
+                                 data=png_bytes(320, 180, "#2b6cb0"))
+    services.asset_update_text(user=editor, asset_id=asset.pk, alt_text="跨境电商进出口规模柱状图",
+                               caption="图1 跨境电商进出口规模")
+    services.asset_store(user=editor, original_name="港口照片.png", data=png_bytes(200, 300, "#14532d"))
     member = Membership.objects.get(user__username="member").user
     Download.objects.create(issue=issue, user=member)
     Read.objects.create(issue=issue, slug="a0", user=member)
     Read.objects.create(issue=issue, slug="", user=None)
     return {"editor": editor, "reviewer": reviewer, "admin": admin, "draft": draft,
-            "review": review, "issue": issue, "publication": publication}
+            "review": review, "issue": issue, "publication": publication, "asset": asset}
 
 
 def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
@@ -109,6 +114,9 @@ def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
         ("edit", f"/editorial/articles/{draft}/edit/"),
         ("compare", f"/editorial/articles/{draft}/revisions/compare/"),
         ("image-upload", "/editorial/images/upload/"),
+        ("media", "/editorial/media/"),
+        ("media-search-empty", "/editorial/media/?q=不存在的图片"),
+        ("media-detail", f"/editorial/media/{data['asset'].pk}/"),
         ("publication-settings", f"/editorial/publications/{data['publication'].slug}/settings/"),
         ("issues", "/editorial/issues/"),
         ("issue-board", f"/editorial/issues/{data['issue'].pk}/"),
@@ -244,7 +252,7 @@ def _data_strings() -> list[str]:
                     *texts(article.body)]
     for revision in Revision.objects.all():
         strings += [revision.title, revision.note, *texts(revision.body)]
-    strings += [c.body for c in Comment.objects.all()]
+    strings += [c.body for c in Comment.objects.all()] + [c.quote for c in Comment.objects.all()]
     strings += [s.name for s in Section.objects.all()]
     strings += [str(i) for i in Issue.objects.all()] + [i.title for i in Issue.objects.all()]
     for p in Publication.objects.all():
@@ -256,6 +264,8 @@ def _data_strings() -> list[str]:
     strings += [u.get_full_name() or u.username for u in get_user_model().objects.all()]
     strings += [u.first_name for u in get_user_model().objects.all()]
     strings += [a.name for a in Asset.objects.all() if hasattr(a, "name")]
+    for asset in Asset.objects.all():
+        strings += [asset.original_name, asset.alt_text, asset.caption]
     return sorted({s for s in strings if s}, key=len, reverse=True)
 
 

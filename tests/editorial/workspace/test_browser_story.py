@@ -131,6 +131,9 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     reviewer.goto(f"{live_server.url}/editorial/articles/{article.pk}/")
     reviewer.fill("#decide textarea", "同意刊发。")
     reviewer.click("#decide button:has-text('通过')")
+    # the request for changes is still an open thread: the page asks before approving
+    reviewer.wait_for_selector("text=还有未解决的审稿意见")
+    reviewer.click("#confirm-approve")
     reviewer.wait_for_selector("text=已记录你的审稿结论")
     _shot(reviewer, "06-reviewer-approved")
     _logout(reviewer)

@@ -83,7 +83,8 @@ def test_revising_returns_to_draft_and_resubmission_can_be_approved(editor_user,
     assert article.state == ArticleState.DRAFT
     services.article_submit(user=editor_user, article_id=article.pk, reviewers=[reviewer_user],
                             due_date=timezone.localdate())
-    services.article_approve(user=reviewer_user, article_id=article.pk, comment="同意")
+    services.article_approve(user=reviewer_user, article_id=article.pk, comment="同意",
+                             confirm_unresolved=True)  # the request for changes is still open
     article.refresh_from_db()
     assert article.state == ArticleState.APPROVED
     assert article.approved_revision.number == article.version == 2

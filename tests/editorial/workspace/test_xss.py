@@ -38,7 +38,7 @@ KNOWN_TAGS = {
     "ol", "li", "label", "select", "option", "textarea", "table", "thead", "tbody", "tr", "th",
     "td", "small", "img", "figure", "figcaption", "strong", "em", "b", "i", "u", "s", "sup",
     "sub", "code", "pre", "blockquote", "hr", "br", "fieldset", "legend", "details", "summary",
-    "ins", "del", "time", "article", "aside", "footer",
+    "ins", "del", "time", "article", "aside", "footer", "dl", "dt", "dd", "dialog",
     "svg", "use",  # icons: <use href> into our own sprite (a URL attribute, checked below)
 }
 

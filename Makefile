@@ -11,7 +11,7 @@ PORT ?= 8000
 # Links in e-mails (invitations, password resets, review requests) point at the demo site.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean bench-setup icc-profile
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean bench-setup icc-profile vendor-ui
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -99,3 +99,6 @@ icc-profile:
 
 clean:
 	rm -rf var db.sqlite3 .pytest_cache
+
+vendor-ui: ## re-fetch the pinned, committed front-end files (Pico CSS, Lucide icons, axe-core) from npm
+	$(PYTHON) tools/vendor_ui.py

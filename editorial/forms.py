@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
@@ -124,11 +124,15 @@ def _file_name(uploaded) -> str:
 
 class ArticleForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
-    title = forms.CharField(label=_("标题"), max_length=300)
-    subtitle = forms.CharField(label=_("副标题"), max_length=300, required=False)
-    section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all())
+    title = forms.CharField(label=_("标题"), max_length=300,
+                            widget=forms.TextInput(attrs={"placeholder": _("标题")}))
+    subtitle = forms.CharField(label=_("副标题"), max_length=300, required=False,
+                               widget=forms.TextInput(attrs={"placeholder": _("副标题（可不填）")}))
+    section = forms.ModelChoiceField(label=_("栏目"), queryset=Section.objects.all(),
+                                     empty_label=_("请选择栏目"))
     issue = forms.ModelChoiceField(
-        label=_("期刊"), queryset=Issue.objects.select_related("publication"), required=False
+        label=_("期刊"), queryset=Issue.objects.select_related("publication"), required=False,
+        empty_label=_("暂不编入期刊"),
     )
     credits = forms.CharField(
         label=_("作者"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -368,6 +372,8 @@ class PublicationSettingsForm(forms.ModelForm):
                   "phone", "email", "printer", "issn", "internal_permit", "distribution",
                   "masthead_note", "running_header", "page_size"]
         widgets = {"masthead_note": forms.Textarea(attrs={"rows": 3})}
+        # "编辑" alone is also the Edit button; the masthead's line is the editorial office.
+        labels = {"editorial_office": pgettext_lazy("masthead line", "编辑")}
 
 
 class SectionSettingsForm(forms.Form):

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "taggit",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
@@ -62,6 +63,9 @@ AUTHENTICATION_BACKENDS = [
 
 ROOT_URLCONF = "bulletin.urls"
 WSGI_APPLICATION = "bulletin.wsgi.application"
+
+# Labels above fields, help and errors inline: templates/forms/ (editorial/formrenderer.py).
+FORM_RENDERER = "editorial.formrenderer.FormRenderer"
 
 TEMPLATES = [
     {

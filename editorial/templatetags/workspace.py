@@ -20,3 +20,25 @@ def issue_seen_by(issue, user) -> str:
     if issue.status == IssueStatus.PUBLISHED or is_editor(user):
         return str(issue)
     return _("（筹备中的一期）")
+
+
+@register.simple_tag
+def icon(name: str, label: str = "") -> str:
+    """An icon from the vendored Lucide sprite. Decorative (hidden from screen readers)
+    unless ``label`` names it."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    if label:
+        return format_html('<svg class="icon" role="img" aria-label="{}"><use href="{}#{}"></use></svg>',
+                           label, static("vendor/lucide/sprite.svg"), name)
+    return format_html('<svg class="icon" aria-hidden="true" focusable="false">'
+                       '<use href="{}#{}"></use></svg>', static("vendor/lucide/sprite.svg"), name)
+
+
+@register.simple_tag
+def workspace_publications():
+    """The publications whose settings the sidebar links to."""
+    from editorial.models import Publication
+
+    return list(Publication.objects.order_by("name").only("name", "slug"))

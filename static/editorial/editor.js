@@ -129,11 +129,20 @@ function setUp(currentEditor) {
       const result = await response.json();
       last = serialized;
       status.textContent = messages.saved + " " + new Date(result.saved_at).toLocaleTimeString();
+      status.dataset.state = "saved";
     } catch (error) {
       status.textContent = messages.local;
+      status.dataset.state = "local";
     }
   }
   setInterval(autosave, 5000);
+  // The save state is always in view: changed since the last save, saved, or kept locally.
+  form.addEventListener("input", () => {
+    if (JSON.stringify(snapshot()) !== last) {
+      status.textContent = messages.dirty;
+      status.dataset.state = "dirty";
+    }
+  });
   window.addEventListener("beforeunload", () => keepLocally(snapshot()));
   form.addEventListener("submit", () => { submitting = true; keepLocally(snapshot()); });
 
@@ -160,6 +169,43 @@ function setUp(currentEditor) {
     restore.addEventListener("click", () => {
       fill(JSON.parse(document.getElementById("autosave-data").textContent));
       document.getElementById("autosave-restore").hidden = true;
+    });
+  }
+
+  // --- 字数 and reading time ----------------------------------------------------------------
+  // Chinese counts characters (汉字 and full-width punctuation are one each), other scripts
+  // count words; about 400 characters a minute for Chinese prose.
+  const count = document.getElementById("word-count");
+  const reading = document.getElementById("reading-time");
+  function countWords() {
+    if (!count) return;
+    const editor = currentEditor();
+    const text = editor ? editor.getText() : (field("body").value || "").replace(/<[^>]+>/g, " ");
+    const han = (text.match(/[\u3400-\u9fff\uf900-\ufaff]/g) || []).length;
+    const words = (text.replace(/[\u3400-\u9fff\uf900-\ufaff]/g, " ").match(/[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*/g) || []).length;
+    const total = han + words;
+    count.textContent = count.dataset.template.replace("{n}", total.toLocaleString());
+    reading.textContent = total ? reading.dataset.template.replace("{n}", Math.max(1, Math.ceil(total / 400))) : "";
+  }
+  form.addEventListener("input", countWords);
+  document.addEventListener("prose-editor:ready", () => setTimeout(countWords, 0));
+  setTimeout(countWords, 0);
+  setInterval(countWords, 3000);
+
+  // --- the metadata panel folds away ---------------------------------------------------------
+  const toggle = document.querySelector("[data-toggle-meta]");
+  const canvas = document.getElementById("canvas");
+  if (toggle && canvas) {
+    const key = "bulletin-meta-panel";
+    function show(open) {
+      canvas.classList.toggle("panel-closed", !open);
+      toggle.setAttribute("aria-expanded", String(open));
+    }
+    try { if (localStorage.getItem(key) === "closed") show(false); } catch (error) { /* private mode */ }
+    toggle.addEventListener("click", () => {
+      const open = canvas.classList.contains("panel-closed");
+      show(open);
+      try { localStorage.setItem(key, open ? "open" : "closed"); } catch (error) { /* ignore */ }
     });
   }
 

@@ -148,7 +148,7 @@ PAGES = ["archive", "issue", "search", "login", "board"]
 
 def visible_text(html: str) -> str:
     """The page body without its markup (a search hit's <mark> splits no words)."""
-    return re.sub(r"<[^>]*>", "", html.split("<body>", 1)[1])
+    return re.sub(r"<[^>]*>", "", re.split(r"<body[^>]*>", html, maxsplit=1)[1])
 
 
 def fetch(client, library, name: str, *, english: bool) -> str:

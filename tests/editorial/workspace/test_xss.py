@@ -39,6 +39,7 @@ KNOWN_TAGS = {
     "td", "small", "img", "figure", "figcaption", "strong", "em", "b", "i", "u", "s", "sup",
     "sub", "code", "pre", "blockquote", "hr", "br", "fieldset", "legend", "details", "summary",
     "ins", "del", "time", "article", "aside", "footer",
+    "svg", "use",  # icons: <use href> into our own sprite (a URL attribute, checked below)
 }
 
 

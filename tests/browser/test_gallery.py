@@ -1,0 +1,324 @@
+"""The workspace gallery: every workspace page, as each role, on a desktop (1,366 px) and a
+phone (390 px), in a real Chromium. Each page must load without console errors, must not
+scroll sideways, and must have no serious or critical axe-core violations. The screenshots
+land in test-artifacts/gallery/ (ignored by git) for a person to look at.
+
+axe-core is vendored (tests/browser/vendor/axe.min.js, `make vendor-ui`) and injected from
+the file: nothing is fetched from the internet."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from editorial import services
+from editorial.models import Asset
+from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
+from publishing.models import Membership
+from tests.conftest import ARTIFACTS
+from tests.editorial.factories_workspace import draft_article, in_review_article
+from tests.factories import (
+    AdminFactory,
+    ArticleFactory,
+    CreditFactory,
+    EditorFactory,
+    IssueFactory,
+    MemberFactory,
+    PublicationFactory,
+    ReviewerFactory,
+    SectionFactory,
+    png_bytes,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+GALLERY = ARTIFACTS / "gallery"
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+# Chinese characters; full-width punctuation alone (a “（）” around data) is not counted.
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.fixture
+def workspace(db):
+    """A small but complete workspace: an issue in planning with approved articles, a draft
+    with two revisions, an article in review with a comment, an image, members."""
+    for group in (EDITOR_GROUP, REVIEWER_GROUP, MEMBER_GROUP):
+        Group.objects.get_or_create(name=group)
+    editor = EditorFactory(first_name="王编辑")
+    reviewer = ReviewerFactory(first_name="张审稿")
+    admin = AdminFactory(first_name="管理员")
+    MemberFactory(expires_on=timezone.localdate() + dt.timedelta(days=200))
+    Membership.objects.filter(user__username="member").update(organisation="大连港集团")
+    publication = PublicationFactory()
+    expert = SectionFactory(publication=publication, name="专家观点", position=0)
+    news = SectionFactory(publication=publication, name="国内资讯", position=1)
+    issue = IssueFactory(publication=publication, number=9,
+                         title="《大连数字贸易》季刊第 9 期")
+    for n, (title, section) in enumerate([("塑造数字贸易发展新优势", expert),
+                                          ("我市跨境电商企业加快布局海外仓", news)]):
+        article = ArticleFactory(issue=issue, section=section, title=title, slug=f"a{n}")
+        CreditFactory(article=article)
+    ArticleFactory(issue=None, section=news, title="数据跨境流动的新规则", slug="spare")
+    draft = draft_article(by=editor, title="数字贸易统计的口径与方法", section=expert)
+    content = services.ArticleContent.of_article(draft)
+    content = dataclasses.replace(content, body=content.body + "<p>第二版补充了海关统计口径的说明。</p>")
+    services.article_update(user=editor, article_id=draft.pk, base_version=draft.version,
+                            content=content, note="补充统计口径")
+    review = in_review_article(by=editor, reviewers=[reviewer], title="跨境数据流动与数字贸易规则",
+                               section=expert)
+    services.comment_add(user=reviewer, article_id=review.pk, body="第二段的数据请注明来源。")
+    services.asset_store(user=editor, original_name="chart.png", data=png_bytes(320, 180, "#2b6cb0"))
+    return {"editor": editor, "reviewer": reviewer, "admin": admin, "draft": draft,
+            "review": review, "issue": issue, "publication": publication}
+
+
+def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
+    """(name, path) of every workspace page ``role`` may open."""
+    review, draft = data["review"].pk, data["draft"].pk
+    reading = [
+        ("dashboard", "/editorial/"),
+        ("articles", "/editorial/articles/"),
+        ("article-in-review", f"/editorial/articles/{review}/"),
+        ("revisions", f"/editorial/articles/{review}/revisions/"),
+        ("revision", f"/editorial/articles/{review}/revisions/1/"),
+    ]
+    if role == "reviewer":
+        return reading
+    return [
+        *reading,
+        ("articles-filtered-empty", "/editorial/articles/?q=不存在的标题"),
+        ("write", "/editorial/articles/new/"),
+        ("import-word", "/editorial/articles/import/"),
+        ("draft", f"/editorial/articles/{draft}/"),
+        ("edit", f"/editorial/articles/{draft}/edit/"),
+        ("compare", f"/editorial/articles/{draft}/revisions/compare/"),
+        ("image-upload", "/editorial/images/upload/"),
+        ("publication-settings", f"/editorial/publications/{data['publication'].slug}/settings/"),
+        ("issues", "/editorial/issues/"),
+        ("issue-board", f"/editorial/issues/{data['issue'].pk}/"),
+        ("members", "/library/members/"),
+    ]
+
+
+def _context(browser, live_server, user, size: tuple[int, int], language: str = "zh-hans"):
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(locale="zh-CN", viewport={"width": size[0], "height": size[1]})
+    context.add_cookies([
+        {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url},
+        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+    ])
+    return context
+
+
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const overflow = document.documentElement.scrollWidth - width;
+    const wide = overflow > 0 ? [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > width + 1)
+        .slice(-4).map(e => e.tagName + '.' + e.className + '#' + e.id) : [];
+    return [overflow, wide];
+}"""
+
+
+def _overflow(page) -> list[str]:
+    """Sideways scrolling once the page has settled (fonts loaded, the editor set up)."""
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    try:
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+            timeout=3000)
+    except PlaywrightTimeout:
+        overflow, wide = page.evaluate(OVERFLOW)
+        return [f"scrolls sideways by {overflow}px: {wide}"]
+    return []
+
+
+def _check(page, url: str) -> list[str]:
+    """Load ``url``; what is wrong with it, as sentences."""
+    problems: list[str] = []
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: console.append(str(exc)))
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    if response is None or response.status >= 400:
+        problems.append(f"status {response.status if response else 'none'}")
+    problems += [f"console: {text}" for text in console]
+    problems += _overflow(page)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+          .map(v => v.id + ' (' + v.impact + '): ' +
+               v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    problems += [f"axe: {v}" for v in violations]
+    return problems
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer", "admin"])
+def test_every_workspace_page_is_clean_at_desktop_and_phone_width(browser, live_server, workspace,
+                                                                   role):
+    GALLERY.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    for width_name, size in WIDTHS.items():
+        context = _context(browser, live_server, workspace[role], size)
+        for name, path in pages_for(role, workspace):
+            page = context.new_page()
+            page.set_default_timeout(20000)
+            for problem in _check(page, live_server.url + path):
+                failures.append(f"{role} {width_name} {name}: {problem}")
+            page.screenshot(path=str(GALLERY / f"{role}-{width_name}-{name}.png"), full_page=True)
+            page.close()
+        context.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_the_conflict_page_is_clean_at_both_widths(browser, live_server, workspace):
+    """The conflict page only follows a stale save: another editor saves in between."""
+    draft = workspace["draft"]
+    for width_name, size in WIDTHS.items():
+        context = _context(browser, live_server, workspace["editor"], size)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        page.goto(f"{live_server.url}/editorial/articles/{draft.pk}/edit/")
+        draft.refresh_from_db()
+        content = services.ArticleContent.of_article(draft)
+        content = dataclasses.replace(content, subtitle=f"{width_name}：另一位编辑改的副标题")
+        services.article_update(user=workspace["admin"], article_id=draft.pk,
+                                base_version=draft.version, content=content)
+        page.fill("#id_title", "数字贸易统计的口径与方法（修订）")
+        page.locator("#article-form button[type=submit].primary").first.click()
+        page.wait_for_selector("#mine")
+        problems = _check_loaded(page)
+        page.screenshot(path=str(GALLERY / f"editor-{width_name}-conflict.png"), full_page=True)
+        context.close()
+        assert not problems, "\n".join(problems)
+
+
+def _check_loaded(page) -> list[str]:
+    """The checks of _check on the page as it is (a POST's answer cannot be reloaded)."""
+    problems: list[str] = []
+    problems += _overflow(page)
+    page.add_script_tag(path=str(AXE))
+    problems += page.evaluate("""async () => (await axe.run(document)).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => 'axe: ' + v.id + ' ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")
+    return problems
+
+
+def _data_strings() -> list[str]:
+    """Every piece of Chinese text the data holds (titles, names, bodies): what is left on an
+    English page after these are taken out is interface text that was not translated."""
+    from django.contrib.auth import get_user_model
+
+    from editorial.models import Article, Comment, Contributor, Issue, Publication, Revision, Section
+
+    def texts(html: str) -> list[str]:
+        return [part.strip() for part in re.split(r"<[^>]+>", html or "") if part.strip()]
+
+    strings: list[str] = []
+    for article in Article.objects.all():
+        strings += [article.title, article.subtitle, article.summary, article.source,
+                    *texts(article.body)]
+    for revision in Revision.objects.all():
+        strings += [revision.title, revision.note, *texts(revision.body)]
+    strings += [c.body for c in Comment.objects.all()]
+    strings += [s.name for s in Section.objects.all()]
+    strings += [str(i) for i in Issue.objects.all()] + [i.title for i in Issue.objects.all()]
+    for p in Publication.objects.all():
+        strings += [p.name, p.publisher, p.running_header.format(number=9)]
+        strings += [str(getattr(p, f.name) or "") for f in p._meta.fields]
+    for c in Contributor.objects.all():
+        strings += [c.name, c.affiliation]
+    strings += [str(m.organisation) for m in Membership.objects.all()]
+    strings += [u.get_full_name() or u.username for u in get_user_model().objects.all()]
+    strings += [u.first_name for u in get_user_model().objects.all()]
+    strings += [a.name for a in Asset.objects.all() if hasattr(a, "name")]
+    return sorted({s for s in strings if s}, key=len, reverse=True)
+
+
+def test_the_english_workspace_has_no_chinese_interface_text(browser, live_server, workspace):
+    leftovers: list[str] = []
+    data = _data_strings()
+    context = _context(browser, live_server, workspace["admin"], WIDTHS["desktop"], language="en")
+    for name, path in pages_for("admin", workspace):
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        text = page.evaluate("""() => {
+            const parts = [document.title, document.body.innerText];
+            for (const el of document.querySelectorAll('[aria-label],[title],[placeholder],[alt]'))
+              parts.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '',
+                         el.getAttribute('placeholder') || '', el.getAttribute('alt') || '');
+            for (const el of document.querySelectorAll('select option')) parts.push(el.textContent);
+            return parts.join('\\n');
+        }""")
+        # The language switch names the other language in itself; the rich-text editor's
+        # content is data.
+        text = text.replace("中文", "")
+        for piece in data:
+            text = text.replace(piece, "")
+        for line in text.splitlines():
+            if HAN.search(line):
+                leftovers.append(f"{name}: {line.strip()[:80]}")
+        page.screenshot(path=str(GALLERY / f"admin-english-{name}.png"), full_page=True)
+        page.close()
+    context.close()
+    assert not leftovers, "\n".join(leftovers)
+
+
+def _focused(page) -> str:
+    return page.evaluate("() => (document.activeElement.getAttribute('aria-label') || "
+                         "document.activeElement.textContent || '').trim()")
+
+
+def test_keyboard_alone_reaches_the_menu_the_content_and_the_metadata_panel(browser, live_server,
+                                                                           workspace):
+    """On a phone: the skip link, then the menu button; Enter opens the sidebar with focus
+    inside, Escape closes it and gives focus back. On the writing canvas the metadata panel
+    folds away and comes back from the keyboard."""
+    context = _context(browser, live_server, workspace["editor"], WIDTHS["phone"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/editorial/")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.goto(f"{live_server.url}/editorial/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "打开菜单"
+    assert not page.locator("#ws-sidebar").is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.closest('#ws-sidebar') !== null")
+    assert page.locator("#ws-sidebar a[href='/editorial/articles/']").is_visible()
+    page.keyboard.press("Escape")
+    page.wait_for_function("document.activeElement.matches('[data-sidebar-open]')")
+    assert page.get_attribute("[data-sidebar-open]", "aria-expanded") == "false"
+
+    page.goto(f"{live_server.url}/editorial/articles/{workspace['draft'].pk}/edit/")
+    toggle = page.locator("[data-toggle-meta]")
+    toggle.focus()
+    assert page.locator("#canvas-meta").is_visible()
+    page.keyboard.press("Enter")
+    assert not page.locator("#canvas-meta").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Space")
+    assert page.locator("#canvas-meta").is_visible()
+    assert page.locator("#word-count").inner_text().startswith("字数")
+    # the editor's toolbar speaks Chinese
+    page.wait_for_function("document.querySelector('.prose-menubar [data-name=bold]').title === '加粗'")
+    assert page.get_attribute(".prose-menubar [data-name=bold]", "aria-label") == "加粗"
+    context.close()

@@ -42,3 +42,13 @@ def notify_reminder(assignment: ReviewAssignment, *, today: date) -> None:
         "overdue": assignment.due_date < today,
     }
     mail_send("editorial/email/review_reminder", context, [assignment.reviewer.email])
+
+
+def notify_assignment(assignment: ReviewAssignment) -> None:
+    """A reviewer added to an article already in review hears of it as at a submission."""
+    article = assignment.article
+    url = _absolute(reverse("editorial:article_detail", args=[article.pk]))
+    asked = {"by": assignment.assigned_by, "comment": ""}
+    mail_send("editorial/email/review_requested",
+              {"article": article, "transition": asked, "url": url, "assignment": assignment},
+              [assignment.reviewer.email])

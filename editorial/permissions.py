@@ -109,3 +109,5 @@ rules.add_perm("editorial.be_reviewer", rules.is_active & is_reviewer)
 rules.add_perm("editorial.change_publication", is_signed_in_editor)  # 刊物设置
 # An issue's contents, order and front matter (the planning board).
 rules.add_perm("editorial.assemble_issue", is_signed_in_editor)
+rules.add_perm("editorial.archive_article", is_signed_in_editor)  # archive and restore
+rules.add_perm("editorial.assign_reviewer", is_signed_in_editor)

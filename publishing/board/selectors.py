@@ -39,7 +39,7 @@ def board_issue_context(*, issue: Issue) -> dict:
     used = {s.pk for s, _a in sections}
     empty_sections = [s for s in issue.publication.sections.all() if s.pk not in used]
     available = (
-        Article.objects.filter(issue__isnull=True, state=ArticleState.APPROVED,
+        Article.objects.filter(issue__isnull=True, state=ArticleState.APPROVED, archived_at__isnull=True,
                                section__publication=issue.publication)
         .select_related("section").order_by("section__position", "title")
     )

@@ -425,6 +425,8 @@ class BulkActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = get_user_model().objects.filter(
             groups__name=REVIEWER_GROUP, is_active=True).order_by("username")
+        self.fields["reviewer"].label_from_instance = (
+            lambda user: user.get_full_name() or user.get_username())
         # Issues still open for contents, newest first: a short list whatever the archive holds.
         self.fields["issue"].queryset = (Issue.objects.exclude(status=IssueStatus.PUBLISHED)
                                          .select_related("publication")

@@ -77,7 +77,9 @@ function setUp(currentEditor) {
       const figure = document.createElement("figure");
       const img = document.createElement("img");
       img.src = result.url;
-      img.alt = caption;
+      // Alt text says what the image shows for those who cannot see it; the caption stands in.
+      const alt = document.getElementById("insert-image-alt");
+      img.alt = (alt && alt.value.trim()) || caption;
       figure.appendChild(img);
       if (caption) {  // no empty caption for the next words to fall into
         const figcaption = document.createElement("figcaption");
@@ -93,6 +95,7 @@ function setUp(currentEditor) {
       uploadStatus.textContent = "";
       document.getElementById("insert-image-file").value = "";
       document.getElementById("insert-image-caption").value = "";
+      if (alt) alt.value = "";
     });
   }
 

@@ -66,6 +66,7 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     editor.keyboard.press("Enter")
     editor.set_input_files("#insert-image-file", str(chart))
     editor.fill("#insert-image-caption", "图1 跨境电商进出口规模")
+    editor.fill("#insert-image-alt", "柱状图：跨境电商进出口规模逐年上升")
     editor.click("#insert-image-button")
     editor.wait_for_selector("div.tiptap[contenteditable=true] figure img")
     _shot(editor, "01-editor-writes-article")
@@ -76,6 +77,7 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     asset = Asset.objects.get()
     assert f'<img src="{asset.file.url}"' in article.body
     assert "<figcaption>图1 跨境电商进出口规模</figcaption>" in article.body
+    assert 'alt="柱状图：跨境电商进出口规模逐年上升"' in article.body
 
     # 2. submits it to the reviewer with a due date
     editor.click("text=文章页（流程、审稿意见）")

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from editorial.models import (
     Article,
@@ -86,11 +86,11 @@ def article_list(*, user, filters: ArticleFilters) -> QuerySet[Article]:
 
 # The article list's orders: key → (label, order_by). The first is the default.
 ARTICLE_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "-updated": (_lazy("最近更新"), ("-updated_at", "-pk")),
-    "updated": (_lazy("最早更新"), ("updated_at", "pk")),
-    "-created": (_lazy("最近创建"), ("-created_at", "-pk")),
-    "title": (_lazy("标题"), ("title", "pk")),
-    "state": (_lazy("状态"), ("state", "-updated_at", "-pk")),
+    "-updated": (gettext_lazy("最近更新"), ("-updated_at", "-pk")),
+    "updated": (gettext_lazy("最早更新"), ("updated_at", "pk")),
+    "-created": (gettext_lazy("最近创建"), ("-created_at", "-pk")),
+    "title": (gettext_lazy("标题"), ("title", "pk")),
+    "state": (gettext_lazy("状态"), ("state", "-updated_at", "-pk")),
 }
 
 

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from editorial import selectors, services, workflow
@@ -96,10 +96,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 BULK_ACTIONS = {
-    "archive": (services.articles_archive, _lazy("已归档 %(n)s 篇文章。")),
-    "restore": (services.articles_restore, _lazy("已恢复 %(n)s 篇文章。")),
-    "add_to_issue": (services.articles_add_to_issue, _lazy("已把 %(n)s 篇文章编入期刊。")),
-    "assign_reviewer": (services.articles_assign_reviewer, _lazy("已为 %(n)s 篇文章指派审稿人。")),
+    "archive": (services.articles_archive, gettext_lazy("已归档 %(n)s 篇文章。")),
+    "restore": (services.articles_restore, gettext_lazy("已恢复 %(n)s 篇文章。")),
+    "add_to_issue": (services.articles_add_to_issue, gettext_lazy("已把 %(n)s 篇文章编入期刊。")),
+    "assign_reviewer": (services.articles_assign_reviewer, gettext_lazy("已为 %(n)s 篇文章指派审稿人。")),
 }
 
 

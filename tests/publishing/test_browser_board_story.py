@@ -61,13 +61,13 @@ def test_editor_arranges_sets_access_and_publishes_now_after_confirming(browser,
 
     # 栏目上移：国内资讯整栏移到专家观点之前（只影响本期）。
     with page.expect_navigation():
-        page.get_by_role("button", name="栏目 国内资讯 上移").click()
+        page.get_by_role("button", name="栏目上移 国内资讯").click()
     assert [name for name, _titles in layout(page)] == ["国内资讯", "专家观点"]
 
     # 换栏目是单独的操作：选栏目，再点“移至栏目”，页面说明发生了什么。
     page.get_by_label("把 塑造数字贸易发展新优势 移至栏目").select_option(label="政策报告")
     with page.expect_navigation():
-        page.get_by_role("button", name="移动 塑造数字贸易发展新优势 到所选栏目").click()
+        page.get_by_role("button", name="移至栏目 塑造数字贸易发展新优势").click()
     assert "《塑造数字贸易发展新优势》已从栏目“专家观点”移入“政策报告”。" in page.inner_text(".ws-messages")
     assert layout(page) == [("国内资讯", ["我市跨境电商企业加快布局海外仓"]),
                             ("政策报告", ["塑造数字贸易发展新优势"])]
@@ -91,7 +91,7 @@ def test_editor_arranges_sets_access_and_publishes_now_after_confirming(browser,
 
     # 之后又调整了栏目顺序：校样已不是本期当前的样子。
     with page.expect_navigation():
-        page.get_by_role("button", name="栏目 政策报告 上移").click()
+        page.get_by_role("button", name="栏目上移 政策报告").click()
     assert "内容已变动" in page.inner_text("#proof-panel")
 
     # 立即出版：页面先问，取消则什么都不发生。

@@ -118,7 +118,7 @@ class Dashboard:
 def dashboard_for(user) -> Dashboard:
     """What needs this user's attention, most urgent first (overdue reviews on top)."""
     my_drafts = list(
-        Article.objects.filter(created_by=user, state=ArticleState.DRAFT)
+        Article.objects.filter(created_by=user, state=ArticleState.DRAFT, archived_at__isnull=True)
         .select_related("section").order_by("-updated_at")[:20]
     )
     to_review = list(

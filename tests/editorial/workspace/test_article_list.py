@@ -54,6 +54,9 @@ def test_archived_articles_are_hidden_by_default_and_shown_by_the_filter(client,
     assert Article.objects.filter(pk=gone.pk).exists()  # archived, never deleted
 
     assert _titles(client.get(LIST)) == ["保留的文章"]
+    gone.created_by = editor
+    gone.save()
+    assert "归档的文章" not in client.get(reverse("editorial:dashboard")).content.decode()
     only = client.get(LIST, {"archived": "only"})
     assert _titles(only) == ["归档的文章"] and "正在查看已归档的文章" in only.content.decode()
     assert set(_titles(client.get(LIST, {"archived": "all"}))) == {"保留的文章", "归档的文章"}

@@ -29,7 +29,7 @@ from editorial.models import (
 )
 from editorial.permissions import REVIEWER_GROUP, is_editor
 from editorial.richtext import sanitize_html
-from editorial.selectors import article_visible_to
+from editorial.selectors import ARTICLE_SORTS, article_visible_to
 from editorial.snapshots import ArticleContent, CreditLine
 
 PROSE_EXTENSIONS = {
@@ -287,6 +287,10 @@ class CommentForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
+    archived = forms.ChoiceField(label=_("归档"), required=False, choices=[
+        ("", _("未归档")), ("only", _("仅已归档")), ("all", _("全部（含已归档）"))])
+    sort = forms.ChoiceField(label=_("排序"), required=False,
+                             choices=[(key, label) for key, (label, _o) in ARTICLE_SORTS.items()])
     q = forms.CharField(label=_("搜索"), required=False)
     state = forms.ChoiceField(label=_("状态"), required=False,
                               choices=[("", _("全部状态")), *ArticleState.choices])
@@ -421,3 +425,45 @@ class AssetTextForm(forms.Form):
 
 class MediaSearchForm(forms.Form):
     q = forms.CharField(label=_("搜索图片"), required=False, max_length=100)
+
+
+class BulkActionForm(forms.Form):
+    """The article list's bulk actions; which of the other fields counts depends on ``action``."""
+
+    ACTIONS = [("assign_reviewer", _("指派审稿人")), ("add_to_issue", _("编入期刊")),
+               ("archive", _("归档")), ("restore", _("恢复"))]
+
+    action = forms.ChoiceField(label=_("批量操作"), choices=ACTIONS)
+    reviewer = forms.ModelChoiceField(label=_("审稿人"), required=False,
+                                      queryset=get_user_model().objects.none(),
+                                      empty_label=_("选择审稿人"))
+    due_date = ISODateField(label=_("审稿截止日期"), required=False)
+    issue = forms.ModelChoiceField(label=_("期刊"), required=False, queryset=Issue.objects.none(),
+                                   empty_label=_("选择期刊"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = get_user_model().objects.filter(
+            groups__name=REVIEWER_GROUP, is_active=True).order_by("username")
+        self.fields["reviewer"].label_from_instance = (
+            lambda user: user.get_full_name() or user.get_username())
+        # Issues still open for contents, newest first: a short list whatever the archive holds.
+        self.fields["issue"].queryset = (Issue.objects.exclude(status=IssueStatus.PUBLISHED)
+                                         .select_related("publication")
+                                         .order_by("-created_at", "-pk"))
+        self.fields["due_date"].initial = timezone.localdate() + timezone.timedelta(days=7)
+
+    def clean(self):
+        data = super().clean()
+        ticked = self.data.getlist("articles")
+        if any(not str(pk).isdigit() for pk in ticked):
+            raise forms.ValidationError(gettext("文章编号应为整数。"))
+        data["articles"] = [int(pk) for pk in ticked]
+        action = data.get("action")
+        if action == "assign_reviewer":
+            for name in ("reviewer", "due_date"):
+                if not data.get(name):
+                    self.add_error(name, gettext("指派审稿人需要选择审稿人和截止日期。"))
+        if action == "add_to_issue" and not data.get("issue"):
+            self.add_error("issue", gettext("编入期刊需要选择期刊。"))
+        return data

@@ -80,3 +80,13 @@ def notify_reminder(assignment: ReviewAssignment, *, today: date) -> None:
     notify_in_app(recipients=[assignment.reviewer], kind=NotificationKind.REVIEW_REMINDER,
                   url=path, article=assignment.article, due_date=assignment.due_date)
     mail_send("editorial/email/review_reminder", context, [assignment.reviewer.email])
+
+
+def notify_assignment(assignment: ReviewAssignment) -> None:
+    """A reviewer added to an article already in review hears of it as at a submission."""
+    article = assignment.article
+    url = _absolute(reverse("editorial:article_detail", args=[article.pk]))
+    asked = {"by": assignment.assigned_by, "comment": ""}
+    mail_send("editorial/email/review_requested",
+              {"article": article, "transition": asked, "url": url, "assignment": assignment},
+              [assignment.reviewer.email])

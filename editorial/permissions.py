@@ -126,3 +126,5 @@ ACTION_PERMISSIONS: dict[str, str] = {
     "withdraw": "editorial.withdraw_article",
     "reopen": "editorial.reopen_article",
 }
+rules.add_perm("editorial.archive_article", is_signed_in_editor)  # archive and restore
+rules.add_perm("editorial.assign_reviewer", is_signed_in_editor)

@@ -12,6 +12,7 @@ import rules
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from editorial import workflow
 from editorial.models import (
@@ -55,6 +56,8 @@ class ArticleFilters:
     tag: str = ""
     author: int | None = None
     q: str = ""
+    archived: str = ""  # "": not archived (the default), "only": archived, "all": both
+    sort: str = ""
 
 
 def article_list(*, user, filters: ArticleFilters) -> QuerySet[Article]:
@@ -122,6 +125,28 @@ class Activity:
     item: object
 
 
+# The article list's orders: key → (label, order_by). The first is the default.
+ARTICLE_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "-updated": (gettext_lazy("最近更新"), ("-updated_at", "-pk")),
+    "updated": (gettext_lazy("最早更新"), ("updated_at", "pk")),
+    "-created": (gettext_lazy("最近创建"), ("-created_at", "-pk")),
+    "title": (gettext_lazy("标题"), ("title", "pk")),
+    "state": (gettext_lazy("状态"), ("state", "-updated_at", "-pk")),
+}
+
+
+def article_list_page(*, user, filters: ArticleFilters) -> QuerySet[Article]:
+    """The list as shown: ``article_list`` without archived articles unless asked for, in the
+    chosen order, with what each row shows in the same query."""
+    queryset = article_list(user=user, filters=filters)
+    if filters.archived == "only":
+        queryset = queryset.filter(archived_at__isnull=False)
+    elif filters.archived != "all":
+        queryset = queryset.filter(archived_at__isnull=True)
+    order = ARTICLE_SORTS.get(filters.sort, ARTICLE_SORTS["-updated"])[1]
+    return queryset.select_related("section", "issue__publication").order_by(*order)
+
+
 @dataclass
 class Dashboard:
     my_drafts: Panel
@@ -148,7 +173,8 @@ def dashboard_for(user) -> Dashboard:
     if not editor:
         overdue_reviews = overdue_reviews.filter(reviewer=user)
     mine = Article.objects.filter(created_by=user).select_related("section")
-    my_drafts = _panel(mine.filter(state=ArticleState.DRAFT).order_by("-updated_at", "-pk"))
+    my_drafts = _panel(mine.filter(state=ArticleState.DRAFT, archived_at__isnull=True)
+                       .order_by("-updated_at", "-pk"))
     changes = _panel(mine.filter(state=ArticleState.CHANGES_REQUESTED)
                      .order_by("-updated_at", "-pk"))
     issues, publications, next_issue = [], [], None

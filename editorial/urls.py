@@ -7,6 +7,7 @@ app_name = "editorial"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("articles/", views.article_list, name="article_list"),
+    path("articles/bulk/", views.article_bulk, name="article_bulk"),
     path("articles/new/", views.article_create, name="article_create"),
     path("articles/import/", views.article_import, name="article_import"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),

@@ -326,6 +326,14 @@ class Article(models.Model):
         "Revision", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
         related_name="+", verbose_name=_("通过的修订版"),
     )
+    # Archived instead of deleted: hidden from the article list by default, restored in one
+    # step, its revisions and reviews kept. Only ``services.bulk`` sets it.
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True, db_index=True,
+                                       editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+", verbose_name=_("归档人"),
+    )
 
     class Meta:
         verbose_name = _("文章")

@@ -19,6 +19,13 @@ from editorial.services.articles import (
     revision_restore,
 )
 from editorial.services.assets import asset_store, asset_update_text, remove_files
+from editorial.services.bulk import (
+    BulkRefused,
+    articles_add_to_issue,
+    articles_archive,
+    articles_assign_reviewer,
+    articles_restore,
+)
 from editorial.services.comments import (
     comment_add,
     comment_set_resolved,
@@ -59,6 +66,7 @@ __all__ = [
     "WORKFLOW",
     "ArticleContent",
     "AssemblyError",
+    "BulkRefused",
     "CreditLine",
     "EditConflict",
     "ImportRefused",
@@ -75,6 +83,10 @@ __all__ = [
     "article_submit",
     "article_update",
     "article_withdraw",
+    "articles_add_to_issue",
+    "articles_archive",
+    "articles_assign_reviewer",
+    "articles_restore",
     "asset_store",
     "asset_update_text",
     "autosave_store",

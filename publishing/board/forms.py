@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from editorial.forms import ISODateField, posted_integer
-from editorial.models import Publication
+from editorial.models import Issue, Publication
+from publishing.models import AccessLevel, IssueAccess
 
 # An issue never holds more; a longer layout is not one of ours.
 MAX_LAYOUT_ARTICLES = 2000
@@ -61,3 +62,34 @@ def _json_int(value):
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return repr(value) if not isinstance(value, str) else f'"{value}"'
+
+
+EMBARGO_MONTHS = (1, 2, 3, 6, 9, 12, 18, 24)
+
+
+class BoardAccessForm(forms.Form):
+    """Who may read the issue, set on the board. An embargo is chosen as the date it opens to
+    everyone (the model counts months from the cover date, so each choice names its date)."""
+
+    level = forms.ChoiceField(label=_("访问权限"), choices=AccessLevel.choices,
+                              widget=forms.RadioSelect)
+    embargo_months = forms.TypedChoiceField(
+        label=_("公开日期"), coerce=int, required=False, empty_value=0,
+        help_text=_("仅“会员优先，到期后公开”时使用：从出版日期起算，到这一天对所有人公开。"))
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", gettext("—— 选择公开日期 ——"))]
+        current = self.initial.get("embargo_months") or 0
+        for months in sorted({*EMBARGO_MONTHS, current} - {0}):
+            opens = IssueAccess(issue=issue, level=AccessLevel.EMBARGO,
+                                embargo_months=months).public_from()
+            choices.append((months, gettext("%(date)s 起公开（会员独享 %(n)s 个月）")
+                            % {"date": opens.isoformat(), "n": months}))
+        self.fields["embargo_months"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == AccessLevel.EMBARGO and not data.get("embargo_months"):
+            self.add_error("embargo_months", gettext("“到期后公开”需要选择公开日期。"))
+        return data

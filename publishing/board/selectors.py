@@ -17,7 +17,7 @@ from publishing.models import (
 )
 from publishing.proofs.selectors import proof_pages
 from publishing.releases.claims import issue_edition_in_progress
-from publishing.releases.selectors import issue_readiness
+from publishing.releases.selectors import issue_proof_is_stale, issue_readiness
 from publishing.rendering.selectors import issue_articles_for_print, issue_content_hash
 
 
@@ -39,7 +39,7 @@ def board_issue_context(*, issue: Issue) -> dict:
     used = {s.pk for s, _a in sections}
     empty_sections = [s for s in issue.publication.sections.all() if s.pk not in used]
     available = (
-        Article.objects.filter(issue__isnull=True, state=ArticleState.APPROVED,
+        Article.objects.filter(issue__isnull=True, state=ArticleState.APPROVED, archived_at__isnull=True,
                                section__publication=issue.publication)
         .select_related("section").order_by("section__position", "title")
     )
@@ -50,12 +50,14 @@ def board_issue_context(*, issue: Issue) -> dict:
         "issue": issue,
         "sections": sections,
         "empty_sections": empty_sections,
+        "all_sections": list(issue.publication.sections.all()),
         "available": available,
         "readiness": issue_readiness(issue),
         "release": release,
         "proof": proof,
         "proof_pages": proof_pages(proof),
         "proof_is_current": bool(proof and proof.content_hash == content_hash),
+        "proof_is_stale": issue_proof_is_stale(issue),
         "content_hash": content_hash,
         "editions": list(issue.editions.order_by("-version")),
         "events": list(issue.events.select_related("actor")[:50]),
@@ -112,3 +114,53 @@ def layout_with_move(*, issue: Issue, article_id: int, direction: str) -> Move |
             return None
         return Move(layout=[(s, p) for s, p in layout if p], crossed=crossed)
     return None
+
+
+def _current_layout(issue: Issue) -> tuple[list[tuple[int, list[int]]], dict[int, Section]]:
+    layout: list[tuple[int, list[int]]] = []
+    sections: dict[int, Section] = {}
+    for article in issue_articles_for_print(issue):
+        sections[article.section_id] = article.section
+        if not layout or layout[-1][0] != article.section_id:
+            layout.append((article.section_id, []))
+        layout[-1][1].append(article.pk)
+    return layout, sections
+
+
+SECTION_MOVES = {"up", "down"}
+
+
+def layout_with_section_move(*, issue: Issue, section_id: int,
+                             direction: str) -> list[tuple[int, list[int]]] | None:
+    """The issue's layout with one section (all its articles) one place earlier or later.
+    Section order belongs to the issue: it is where its first article stands
+    (``articles_in_issue_order``), so reordering sections reorders the issue's articles and
+    leaves the publication's default order alone. None when there is no such move."""
+    layout, _sections = _current_layout(issue)
+    index = next((i for i, (s, _p) in enumerate(layout) if s == section_id), None)
+    if index is None:
+        return None
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in SECTION_MOVES or not 0 <= other < len(layout):
+        return None
+    layout[index], layout[other] = layout[other], layout[index]
+    return layout
+
+
+def layout_with_article_in_section(*, issue: Issue, article_id: int,
+                                   section: Section) -> Move | None:
+    """The issue's layout with one article moved to the end of ``section`` (appended as a new
+    last section when the issue has nothing in it yet). None when the article is not in the
+    issue or already in that section."""
+    layout, sections = _current_layout(issue)
+    source = next((entry for entry in layout if article_id in entry[1]), None)
+    if source is None or source[0] == section.pk:
+        return None
+    source[1].remove(article_id)
+    target = next((entry for entry in layout if entry[0] == section.pk), None)
+    if target is None:
+        layout.append((section.pk, [article_id]))
+    else:
+        target[1].append(article_id)
+    return Move(layout=[(s, p) for s, p in layout if p],
+                crossed=(sections[source[0]], section))

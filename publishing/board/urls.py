@@ -11,6 +11,11 @@ urlpatterns = [
     path("editorial/issues/<int:pk>/add", views.board_add, name="board_add"),
     path("editorial/issues/<int:pk>/remove", views.board_remove, name="board_remove"),
     path("editorial/issues/<int:pk>/move", views.board_move, name="board_move"),
+    path("editorial/issues/<int:pk>/move-section", views.board_section_move,
+         name="board_section_move"),
+    path("editorial/issues/<int:pk>/move-to-section", views.board_move_to_section,
+         name="board_move_to_section"),
+    path("editorial/issues/<int:pk>/access", views.board_access, name="board_access"),
     path("editorial/issues/<int:pk>/arrange", views.board_arrange, name="board_arrange"),
     path("editorial/issues/<int:pk>/print.pdf", views.board_print_pdf, name="board_print_pdf"),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,11 +18,18 @@ from editorial.images import ImageRejected
 from editorial.models import Article, Issue, Section
 from editorial.richtext import html_to_markdown, markdown_to_html
 from publishing.board import selectors
-from publishing.board.forms import IssueCreateForm, IssueFrontForm, layout_from_json
+from publishing.board.forms import (
+    BoardAccessForm,
+    IssueCreateForm,
+    IssueFrontForm,
+    layout_from_json,
+)
 from publishing.errors import RenderError
+from publishing.library import services as library_services
 from publishing.library.downloads import file_response
 from publishing.library.forms import form_errors
 from publishing.library.permissions import editor_required
+from publishing.models import IssueAccess
 from publishing.releases.forms import CorrectionForm, ScheduleForm
 
 
@@ -43,7 +51,12 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue.objects.select_related("publication", "cover_image"), pk=pk)
     context = selectors.board_issue_context(issue=issue)
+    access = IssueAccess.objects.filter(issue=issue).first() or IssueAccess(issue=issue)
     context.update({
+        "access": access,
+        "access_form": BoardAccessForm(issue=issue, initial={
+            "level": access.level, "embargo_months": access.embargo_months or ""}),
+        "confirm": _stale_confirmation(request, context),
         "front_form": IssueFrontForm(initial={
             "title": issue.title, "cover_date": issue.cover_date,
             "editor_note": html_to_markdown(issue.editor_note) if issue.editor_note else "",
@@ -52,6 +65,71 @@ def board_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "correction_form": CorrectionForm(),
     })
     return render(request, "publishing/board/issue.html", context)
+
+
+def _stale_confirmation(request: HttpRequest, context: dict) -> dict | None:
+    """The question the page asks when a release was refused for a stale proof (the release
+    views redirect here with ``?confirm=``): asked only while the proof is still stale."""
+    action = request.GET.get("confirm")
+    if action not in {"schedule", "publish-now"} or not context["proof_is_stale"]:
+        return None
+    return {"action": action, "release_at": request.GET.get("release_at", "")[:40]}
+
+
+@editor_required
+@require_POST
+def board_access(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    form = BoardAccessForm(request.POST, issue=issue)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        access = library_services.issue_set_access(
+            issue=issue, level=form.cleaned_data["level"],
+            embargo_months=form.cleaned_data["embargo_months"] or 0, actor=request.user)
+        messages.success(request, _("访问权限已设为“%(level)s”。") % {
+            "level": access.get_level_display()})
+    return redirect(f"{reverse('publishing:board_issue', args=[pk])}#access-panel")
+
+
+@editor_required
+@require_POST
+def board_section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a whole section one place earlier or later in this issue."""
+    issue = get_object_or_404(Issue, pk=pk)
+    section_id = posted_integer(request.POST.get("section"), field=_("栏目编号"))
+    layout = selectors.layout_with_section_move(
+        issue=issue, section_id=section_id, direction=request.POST.get("direction", ""))
+    if layout is None:
+        raise BadRequest(_("这个栏目不在本期中，或已在最前或最后；方向应为 up 或 down。"))
+    try:
+        editorial_services.issue_arrange(user=request.user, issue=issue, layout=layout)
+    except editorial_services.AssemblyError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('publishing:board_issue', args=[pk])}#section-{section_id}")
+
+
+@editor_required
+@require_POST
+def board_move_to_section(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one way an article changes section on the board: chosen, never a side effect."""
+    issue = get_object_or_404(Issue, pk=pk)
+    article_id = posted_integer(request.POST.get("article"), field=_("文章编号"))
+    section_id = posted_integer(request.POST.get("section"), field=_("栏目编号"))
+    section = get_object_or_404(Section, pk=section_id, publication_id=issue.publication_id)
+    move = selectors.layout_with_article_in_section(issue=issue, article_id=article_id,
+                                                    section=section)
+    if move is None:
+        raise BadRequest(_("这篇文章不在本期中，或已在该栏目。"))
+    try:
+        editorial_services.issue_arrange(user=request.user, issue=issue, layout=move.layout)
+    except editorial_services.AssemblyError as exc:
+        messages.error(request, str(exc))
+    else:
+        title = Article.objects.values_list("title", flat=True).get(pk=article_id)
+        messages.success(request, _("《%(title)s》已从栏目“%(old)s”移入“%(new)s”。") % {
+            "title": title, "old": move.crossed[0].name, "new": move.crossed[1].name})
+    return redirect(f"{reverse('publishing:board_issue', args=[pk])}#article-{article_id}")
 
 
 @editor_required

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from editorial.mail import mail_messages_each
 from editorial.models import Issue, IssueStatus
+from editorial.permissions import require
 from editorial.richtext import plain_text
 from editorial.services import issue_touch
 from publishing.library.grams import text_grams
@@ -43,7 +44,13 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def issue_set_access(*, issue: Issue, level: str, embargo_months: int = 0) -> IssueAccess:
+def issue_set_access(*, issue: Issue, level: str, embargo_months: int = 0,
+                     actor=None) -> IssueAccess:
+    """Who may read the issue. Pages pass the ``actor`` and it needs
+    ``publishing.manage_issues``; only commands and the demo (no actor) set it unchecked."""
+    if actor is not None:
+        require(actor, "publishing.manage_issues",
+                message=_("只有编辑可以设置期刊的访问权限。"))
     if level == AccessLevel.EMBARGO and embargo_months < 1:
         raise ValidationError({"embargo_months": _("“到期后公开”需要至少 1 个月。")})
     access, _created = IssueAccess.objects.select_for_update().get_or_create(issue=issue)

@@ -191,7 +191,8 @@ def issue_access(request: HttpRequest, publication_slug: str, number: int) -> Ht
     form = IssueAccessForm(request.POST)
     if form.is_valid():
         services.issue_set_access(issue=issue, level=form.cleaned_data["level"],
-                                          embargo_months=form.cleaned_data["embargo_months"] or 0)
+                                          embargo_months=form.cleaned_data["embargo_months"] or 0,
+                                          actor=request.user)
         messages.success(request, _("访问权限已更新。"))
     else:
         messages.error(request, form_errors(form))

@@ -15,6 +15,8 @@ from editorial.models import (
     Issue,
     IssueStatus,
 )
+from publishing.models import Proof, ProofStatus
+from publishing.rendering.selectors import issue_content_hash
 
 
 @dataclass
@@ -42,6 +44,15 @@ def issue_readiness(issue: Issue) -> list[ReadinessItem]:
         ReadinessItem(_("已设置封面图片"), issue.cover_image_id is not None),
         ReadinessItem(_("没有字体缺字"), not missing, "；".join(missing)),
     ]
+
+
+def issue_proof_is_stale(issue: Issue) -> bool:
+    """True when the issue has a finished proof whose content is no longer the issue's: what a
+    release would print has changed since anyone last looked at its pages. No proof at all is
+    not stale (the board offers one; scheduling does not require it)."""
+    proof = (Proof.objects.filter(issue=issue, status=ProofStatus.READY)
+             .exclude(content_hash="").order_by("-created_at", "-pk").first())
+    return proof is not None and proof.content_hash != issue_content_hash(issue)
 
 
 def board_url(issue: Issue) -> str:

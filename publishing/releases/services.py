@@ -74,22 +74,47 @@ def _editor_emails() -> list[str]:
 # --------------------------------------------------------------------------- scheduling
 
 
+class StaleProof(ValidationError):
+    """The issue's last proof no longer shows its content: the page asks the editor to confirm
+    (``stale_proof_ok``) before a release renders something nobody has looked at."""
+
+
 @transaction.atomic
-def issue_schedule(*, issue: Issue, release_at: datetime, actor) -> Release:
+def issue_schedule(*, issue: Issue, release_at: datetime, actor,
+                   stale_proof_ok: bool = False) -> Release:
     """Set (or move) the release time; the publish task for the old time becomes stale."""
     require(actor, "publishing.manage_issues")
+    if release_at <= timezone.now():
+        raise ValidationError(_("出版时间必须晚于当前时间。"))
+    local = timezone.localtime(release_at)
+    return _schedule(issue=issue, release_at=release_at, actor=actor,
+                     stale_proof_ok=stale_proof_ok,
+                     note=_("计划于 %(time)s 出版") % {"time": local.strftime("%Y-%m-%d %H:%M")})
+
+
+@transaction.atomic
+def issue_release_now(*, issue: Issue, actor, stale_proof_ok: bool = False) -> Release:
+    """"Publish now" on the board: the same checks and the same queued publish task as a
+    scheduled release, due at once, so the worker publishes it and a failure is recorded and
+    mailed exactly as for a scheduled one (no render inside the web request)."""
+    require(actor, "publishing.manage_issues")
+    return _schedule(issue=issue, release_at=timezone.now(), actor=actor,
+                     stale_proof_ok=stale_proof_ok, note=_("立即出版"))
+
+
+def _schedule(*, issue: Issue, release_at: datetime, actor, stale_proof_ok: bool,
+              note: str) -> Release:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status == IssueStatus.PUBLISHED:
         raise ValidationError(_("本期已出版，不能再排期；如需更正请发布新版本。"))
-    if release_at <= timezone.now():
-        raise ValidationError(_("出版时间必须晚于当前时间。"))
     blocking = [item.label for item in selectors.issue_readiness(issue) if not item.ok]
     if blocking:
         raise ValidationError(_("尚未准备就绪：%(items)s") % {"items": "；".join(blocking)})
+    if not stale_proof_ok and selectors.issue_proof_is_stale(issue):
+        raise StaleProof(_("上次生成校样后内容已有变动，出版时将按当前内容重新排版，"
+                           "排出的版面尚未有人看过。"), code="stale_proof")
     claims.reset_dead_claim(issue=issue)  # a live publish run: EditionBusy
-    local = timezone.localtime(release_at)
-    release = _set_release(issue=issue, release_at=release_at, actor=actor, note=_(
-        "计划于 %(time)s 出版") % {"time": local.strftime("%Y-%m-%d %H:%M")})
+    release = _set_release(issue=issue, release_at=release_at, actor=actor, note=note)
     token = str(release.token)
     transaction.on_commit(lambda: _enqueue_publish(issue.pk, token, release_at))
     return release

@@ -31,7 +31,8 @@
     };
     layoutEl.querySelectorAll("ol.sortable").forEach(function (list) {
       // forceFallback: mouse-event dragging, the same in every browser and in Playwright.
-      window.Sortable.create(list, {group: "issue", animation: 150, handle: ".article-item",
+      // One group per section: changing an article's section is the explicit "移至栏目" action.
+      window.Sortable.create(list, {group: "section-" + list.closest(".section-block").dataset.section, animation: 150, handle: ".article-item",
                                     forceFallback: true,
                                     filter: "button, form", preventOnFilter: false, onEnd: save});
     });

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.models import IssueStatus
-from publishing.models import Proof, Release
+from publishing.models import IssueAccess, Proof, Release
 from tests.factories import AdminFactory, EditorFactory, MemberFactory, ReviewerFactory
 from tests.publishing.release_fixtures import ready_issue
 
@@ -70,6 +70,11 @@ def test_forged_board_posts_change_nothing(client, setup, role):
         ("board_move", {"article": first.pk, "direction": "down"}),
         ("board_correct", {"erratum": "伪造"}),
         ("board_front", {"title": "被篡改的标题"}),
+        ("board_publish_now", {"confirm_stale": "1"}),
+        ("board_access", {"level": "public"}),
+        ("board_section_move", {"section": first.section_id, "direction": "down"}),
+        ("board_move_to_section", {"article": first.pk,
+                                   "section": issue.articles.order_by("position").last().section_id}),
     ]
     before = list(issue.articles.order_by("position").values_list("pk", flat=True))
     for name, data in posts:
@@ -85,3 +90,5 @@ def test_forged_board_posts_change_nothing(client, setup, role):
     assert not Release.objects.exists()
     assert Proof.objects.count() == 1
     assert list(issue.articles.order_by("position").values_list("pk", flat=True)) == before
+    assert not IssueAccess.objects.exists()  # still members only, the safe default
+    assert first.section_id == issue.articles.get(pk=first.pk).section_id

@@ -19,6 +19,7 @@ from editorial.models import IssueStatus
 from publishing.models import Edition, EditionClaim, EventKind, IssueEvent, Proof, ProofStatus, Release
 from publishing.releases import editions as release_editions
 from publishing.releases import services as release_services
+from publishing.releases.services import StaleProof
 from publishing.selectors import issue_edition_root
 from publishing.services import (
     edition_correct,
@@ -40,9 +41,9 @@ def run_worker() -> None:
                  verbosity=0)
 
 
-def schedule_soon(issue, editor, seconds: float = 1.5):
+def schedule_soon(issue, editor, seconds: float = 1.5, **options):
     return issue_schedule(issue=issue, release_at=timezone.now() + dt.timedelta(seconds=seconds),
-                          actor=editor)
+                          actor=editor, **options)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -111,8 +112,8 @@ def test_only_editors_schedule():
         schedule_soon(issue, UserFactory(username="nobody"), seconds=600)
 
 
-def make_due(issue, editor) -> str:
-    release = schedule_soon(issue, editor, seconds=600)
+def make_due(issue, editor, **options) -> str:
+    release = schedule_soon(issue, editor, seconds=600, **options)
     Release.objects.filter(issue=issue).update(release_at=timezone.now() - dt.timedelta(seconds=1))
     return str(release.token)
 
@@ -213,7 +214,10 @@ def test_a_changed_article_invalidates_the_proof(django_capture_on_commit_callba
     article = issue.articles.first()
     article.body = "<p>改过的正文。</p>"
     article.save()
-    outcome = issue_publish(issue=issue, token=make_due(issue, editor))
+    with pytest.raises(StaleProof):  # the board asks first; nothing is scheduled
+        make_due(issue, editor)
+    assert not Release.objects.filter(issue=issue).exists()
+    outcome = issue_publish(issue=issue, token=make_due(issue, editor, stale_proof_ok=True))
     assert outcome.edition.content_hash != proof.content_hash
     assert "重新排版" in IssueEvent.objects.get(issue=issue, kind=EventKind.PUBLISHED).message
 

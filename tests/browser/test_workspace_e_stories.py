@@ -1,18 +1,23 @@
 """Browser stories in a real Chromium, in Chinese, for issue 11 item 1 (the design system: a new
-user's first clicks through the sidebar) and item 10 (a phone-width walk by keyboard alone,
-the 404 page in the site's design). Screenshots in test-artifacts/workspace-e/."""
+user's first clicks through the sidebar), item 5 (what the worker did reaches the editor's bell)
+and item 10 (a phone-width walk by keyboard alone, the 404 page in the site's design).
+Screenshots in test-artifacts/workspace-e/."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
 
-from editorial.models import Article
+from editorial.models import Article, IssueStatus, Notification, NotificationKind
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFactory
+from tests.publishing.release_fixtures import ready_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = ARTIFACTS / "workspace-e"
@@ -218,4 +223,61 @@ def test_a_phone_walk_by_keyboard_alone(browser, live_server, people):
     _tab_to(page, "e.tagName === 'A'")
     assert page.evaluate("document.activeElement.href")
     assert page.js_errors == [] or all("404" in e for e in page.js_errors), page.js_errors
+    page.context.close()
+
+
+def _run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+                 verbosity=0)
+
+
+def test_what_the_worker_publishes_or_fails_reaches_the_editors_bell(browser, live_server, people,
+                                                                    time_machine):
+    """Two issues scheduled for the same hour; at that (injected) hour the real worker publishes
+    one and fails on the other (a character no font draws). The editor's bell counts both; the
+    failure names the article and leads to the board, the success to the live issue."""
+    from publishing.services import issue_schedule
+
+    good, bad = ready_issue(number=9), ready_issue(number=10)
+    release_at = (timezone.now() + dt.timedelta(hours=1)).replace(microsecond=0)
+    for issue in (good, bad):
+        issue_schedule(issue=issue, release_at=release_at, actor=people["editor"])
+    # after scheduling (which checks the glyphs), a character no font draws slips in
+    article = bad.articles.get(position=0)
+    article.body += "<p>不可打印的字：\U000f0000</p>"  # a private-use plane
+    article.save()
+    assert not Notification.objects.exists()
+    time_machine.move_to(release_at)
+    _run_worker()
+    _run_worker()  # the failure e-mail and notification are a task of their own
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.status, bad.status) == (IssueStatus.PUBLISHED, IssueStatus.SCHEDULED)
+    kinds = set(Notification.objects.filter(recipient=people["editor"])
+                .values_list("kind", flat=True))
+    assert kinds == {NotificationKind.PUBLISHED, NotificationKind.PUBLISH_FAILED}
+
+    page = _page(browser, DESKTOP)
+    _login(page, live_server, people["editor"].username)
+    assert page.locator("a.bell .bell-count").inner_text() == "2"
+    page.click("a.bell")
+    page.wait_for_url(f"{live_server.url}/editorial/notifications/")
+    listing = page.inner_text("main")
+    assert f"{good.display_title} 已出版" in listing, listing
+    assert f"{bad.display_title} 出版失败" in listing, listing
+    # the renderer's message names the article, in the interface's language
+    assert "文章《塑造数字贸易发展新优势》：字体里没有这些字符" in listing, listing
+    _shot(page, "40-bell-after-the-worker")
+    page.click(f"main a:has-text('{bad.display_title} 出版失败')")
+    page.wait_for_url(re.compile(rf".*/editorial/issues/{bad.pk}/$"))
+    assert page.locator("a.bell .bell-count").inner_text() == "1"
+    page.go_back()
+    page.reload()
+    page.click(f"main a:has-text('{good.display_title} 已出版')")
+    page.wait_for_url(f"{live_server.url}{good.get_absolute_url()}")
+    assert "塑造数字贸易发展新优势" in page.inner_text("body")
+    _shot(page, "41-the-live-issue-from-the-bell")
+    page.goto(f"{live_server.url}/editorial/")
+    assert page.locator("a.bell .bell-count").count() == 0
+    assert page.js_errors == []
     page.context.close()

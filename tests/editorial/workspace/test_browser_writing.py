@@ -172,6 +172,15 @@ def test_write_an_article_with_an_image_then_restore_and_discard_autosaves(brows
     page = _login(browser, live_server, next_url=f"/editorial/articles/{article.pk}/edit/")
     _editor_ready(page)
     assert page.locator("#autosave-restore").is_visible()
+    # on a phone the offer fits, both buttons in reach
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function("document.documentElement.scrollWidth"
+                           " <= document.documentElement.clientWidth")
+    # the sidebar slides away as the window narrows: wait until it is out of view
+    page.wait_for_function(
+        "document.getElementById('ws-sidebar').getBoundingClientRect().right <= 0")
+    _shot(page, "04a-autosave-offered-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#autosave-restore button:has-text('放弃这些内容')")
     page.wait_for_function("document.getElementById('autosave-status').dataset.state === 'clean'")
     assert not page.locator("#autosave-restore").is_visible()

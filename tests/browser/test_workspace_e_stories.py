@@ -173,7 +173,9 @@ def test_a_phone_walk_by_keyboard_alone(browser, live_server, people):
     _tab_to(page, "e.matches('[data-sidebar-open]')")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.closest('#ws-sidebar') !== null")
-    _shot(page, "30-phone-menu-open")
+    page.wait_for_function(  # slid fully in
+        "document.getElementById('ws-sidebar').getBoundingClientRect().left >= 0")
+    _shot(page, "30-phone-menu-open", full_page=False)
     _tab_to(page, "e.matches('#ws-sidebar nav a[href=\"/editorial/articles/new/\"]')")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/editorial/articles/new/")

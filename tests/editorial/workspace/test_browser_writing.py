@@ -182,7 +182,8 @@ def test_write_an_article_with_an_image_then_restore_and_discard_autosaves(brows
     _shot(page, "04a-autosave-offered-phone")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#autosave-restore button:has-text('放弃这些内容')")
-    page.wait_for_function("document.getElementById('autosave-status').dataset.state === 'clean'")
+    page.wait_for_function(  # the page opened "clean": wait for the server's answer
+        "document.getElementById('autosave-status').textContent === '已放弃自动保存的内容'")
     assert not page.locator("#autosave-restore").is_visible()
     assert _save_state(page) == ("clean", "已放弃自动保存的内容")
     _shot(page, "04-autosave-discarded")
@@ -195,5 +196,25 @@ def test_write_an_article_with_an_image_then_restore_and_discard_autosaves(brows
     assert not page.locator("#local-restore").is_visible()
     article.refresh_from_db()
     assert (article.title, article.version) == ("塑造数字贸易发展新优势", 2)
+
+    # 6. a copy kept only in this browser (the session had expired, say) is offered the same
+    #    way, and "discard" forgets it
+    #    (set from another page: leaving the editor stores what it holds)
+    key = f"bulletin-draft-{article.pk}"
+    page.goto(f"{live_server.url}/editorial/")
+    page.evaluate("""key => localStorage.setItem(key, JSON.stringify({version: "2", at: 0,
+        data: {title: "只在本机的标题", body: "<p>只在本机。</p>"}}))""", key)
+    page.goto(edit_url)
+    _editor_ready(page)
+    local = page.locator("#local-restore")
+    assert local.is_visible()
+    local.get_by_role("button", name="放弃这些内容").click()
+    assert not local.is_visible()
+    assert page.evaluate("key => localStorage.getItem(key)", key) is None
+    assert _save_state(page) == ("clean", "已放弃自动保存的内容")
+    assert page.input_value("#id_title") == "塑造数字贸易发展新优势"
+    page.reload()
+    _editor_ready(page)
+    assert not page.locator("#local-restore").is_visible()
     assert page.js_errors == []
     page.context.close()

@@ -247,6 +247,11 @@ class DocxImportForm(forms.Form):
         return uploaded
 
 
+def _reviewer_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name}（{user.get_username()}）" if name else user.get_username()
+
+
 class SubmitForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
         label=_("审稿人"), queryset=get_user_model().objects.none(),
@@ -266,6 +271,8 @@ class SubmitForm(forms.Form):
         if article is not None and article.created_by_id:
             reviewers = reviewers.exclude(pk=article.created_by_id)
         self.fields["reviewers"].queryset = reviewers
+        # People by their names (as everywhere in the workspace), the login name only without one.
+        self.fields["reviewers"].label_from_instance = _reviewer_label
         self.fields["due_date"].initial = timezone.localdate() + timezone.timedelta(days=7)
 
 

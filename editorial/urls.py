@@ -13,6 +13,8 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     path("articles/<int:pk>/edit/", views.article_edit, name="article_edit"),
     path("articles/<int:pk>/autosave/", views.article_autosave, name="article_autosave"),
+    path("articles/<int:pk>/autosave/discard/", views.article_autosave_discard,
+         name="article_autosave_discard"),
     path("articles/<int:pk>/presence/", views.article_presence, name="article_presence"),
     path("articles/<int:pk>/submit/", views.article_submit, name="article_submit"),
     path("articles/<int:pk>/approve/", views.article_approve, name="article_approve"),

@@ -246,6 +246,18 @@ def article_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_POST
 @workspace_view
+def article_autosave_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Throw the autosaved copy away; JSON for the editor's script, a redirect without it."""
+    article = _article(request, pk)
+    discarded = services.autosave_discard(user=request.user, article_id=article.pk)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"discarded": discarded})
+    messages.info(request, _("已放弃自动保存的内容。"))
+    return redirect("editorial:article_edit", article.pk)
+
+
+@require_POST
+@workspace_view
 def article_presence(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     services.presence_touch(user=request.user, article_id=article.pk)

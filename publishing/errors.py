@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class RenderError(Exception):
     """The edition could not be rendered; the message says why in plain words."""
@@ -19,8 +21,11 @@ class MissingGlyphsError(RenderError):
         self.problems = problems
 
     def __str__(self) -> str:
+        # Editors read this on the board and under the bell: in the language active when it is
+        # raised (the worker's is the site's, Chinese).
         parts = []
         for where, chars in self.problems:
-            listed = ", ".join(f"“{c}” U+{ord(c):04X}" for c in chars)
-            parts.append(f"{where}: characters the fonts cannot draw: {listed}")
-        return "; ".join(parts)
+            listed = "、".join(f"“{c}” U+{ord(c):04X}" for c in chars)
+            parts.append(gettext("%(where)s：字体里没有这些字符，印出来会是空框：%(chars)s")
+                         % {"where": where, "chars": listed})
+        return gettext("；").join(parts)

@@ -1,4 +1,5 @@
-"""Writing articles: content, revisions (with optimistic locking), restore, autosave, presence."""
+"""Writing articles: content, revisions (with optimistic locking), restore, autosave (store and
+discard), presence."""
 
 from __future__ import annotations
 
@@ -195,6 +196,16 @@ def autosave_store(*, user, article_id: int, base_version: int, data: dict) -> A
         user=user, article=article, defaults={"base_version": base_version, "data": clean}
     )
     return draft
+
+
+@transaction.atomic
+def autosave_discard(*, user, article_id: int) -> bool:
+    """Throw away ``user``'s autosaved copy of the article (theirs only; the article and its
+    revisions are untouched). Answers whether there was one, so a second click is harmless."""
+    article = Article.objects.get(pk=article_id)
+    require(user, "editorial.edit_article", article, _("你不能修改这篇文章。"))
+    deleted, _rows = AutosavedDraft.objects.filter(user=user, article=article).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

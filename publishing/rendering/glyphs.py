@@ -16,6 +16,8 @@ from array import array
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from editorial.models import Article, Issue
 from editorial.richtext import plain_text
 from publishing.errors import MissingGlyphsError, RenderError
@@ -121,9 +123,10 @@ def _issue_texts(issue: Issue) -> str:
 def _text_sources(issue: Issue | None, articles: list[Article]) -> list[tuple[str, str]]:
     sources = []
     if issue is not None:
-        sources.append((f"issue {issue.publication.slug} #{issue.number} "
-                        f"(cover, editor's note, running header)", _issue_texts(issue)))
-    sources.extend((f"article “{a.title}”", _article_texts(a)) for a in articles)
+        sources.append((gettext("第 %(number)s 期（封面、编者按、书眉）") % {"number": issue.number},
+                        _issue_texts(issue)))
+    sources.extend((gettext("文章《%(title)s》") % {"title": a.title}, _article_texts(a))
+                   for a in articles)
     return sources
 
 

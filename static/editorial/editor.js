@@ -162,6 +162,12 @@ function setUp(currentEditor) {
           fill(entry.data);
           box.hidden = true;
         });
+        box.querySelector("[data-discard-local]").addEventListener("click", () => {
+          localStorage.removeItem(localKey);
+          box.hidden = true;
+          status.textContent = messages.discarded;
+          status.dataset.state = "clean";
+        });
       } else if (!differs || Number(entry.version) < Number(form.dataset.version)) {
         localStorage.removeItem(localKey);
       }
@@ -172,6 +178,30 @@ function setUp(currentEditor) {
     restore.addEventListener("click", () => {
       fill(JSON.parse(document.getElementById("autosave-data").textContent));
       document.getElementById("autosave-restore").hidden = true;
+      status.textContent = messages.restored;
+      status.dataset.state = "dirty";
+    });
+  }
+  // Discarding deletes the server's copy (and this browser's) and keeps what the page shows:
+  // the last saved version. Without script the form posts and the page reloads.
+  const discard = document.querySelector("[data-discard-autosave]");
+  if (discard) {
+    discard.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const response = await fetch(discard.action, {
+          method: "POST", credentials: "same-origin", redirect: "manual",
+          headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        localStorage.removeItem(localKey);
+        document.getElementById("autosave-restore").hidden = true;
+        status.textContent = messages.discarded;
+        status.dataset.state = "clean";
+      } catch (error) {
+        status.textContent = messages.discardFailed;
+        status.dataset.state = "local";
+      }
     });
   }
 

@@ -37,7 +37,8 @@ def test_article_the_fonts_cannot_draw_fails_naming_the_article_and_characters(i
     assert "会员风采" in message
     assert "U+1F600" in message and "😀" in message
     assert "协会年会顺利召开" not in message
-    assert caught.value.problems == [("article “会员风采”", "😀\U0002B7F7")]
+    assert caught.value.problems == [("文章《会员风采》", "😀\U0002B7F7")]
+    assert message.startswith("文章《会员风采》：字体里没有这些字符")
 
 
 def test_unapproved_articles_do_not_block_the_render(issue_with_emoji):
@@ -55,7 +56,7 @@ def test_issue_texts_outside_articles_are_checked(issue_with_emoji):
     issue_with_emoji.articles.filter(title="会员风采").delete()
     issue_with_emoji.editor_note = "<p>本期卷首语用了一个表情🎉。</p>"
     issue_with_emoji.save()
-    with pytest.raises(MissingGlyphsError, match=r"editor's note.*U\+1F389"):
+    with pytest.raises(MissingGlyphsError, match=r"编者按.*U\+1F389"):
         issue_pdf_bytes(issue_with_emoji)
 
 

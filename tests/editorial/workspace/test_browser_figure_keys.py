@@ -91,3 +91,26 @@ def test_arrow_keys_leave_the_caption_for_the_text_after_the_figure(editor_page)
     page.keyboard.type("又一句。")
     html = _html(page)
     assert len(_figures(html)) == 1 and "又一句" not in _figures(html)[0], html
+
+
+def test_arrow_keys_leave_the_figure_upwards_for_the_text_before_it(editor_page):
+    """From the caption's start, one ArrowUp (or ArrowLeft) goes past the image to the end of
+    the paragraph before the figure; what is typed lands there, and the figure is untouched."""
+    page = editor_page
+    page.locator("div.tiptap[contenteditable=true]").click()
+    page.keyboard.type("第一段。")
+    page.keyboard.press("Enter")
+    _insert_figure(page, "图3")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.type("图后。")
+    for key in ("ArrowUp", "ArrowLeft"):
+        page.locator("div.tiptap figcaption").click()
+        page.keyboard.press("Home")
+        page.keyboard.press(key)
+        where = page.evaluate("""() => { const $from = window.bulletinEditor.state.selection.$from;
+            return [$from.parent.textContent, $from.parentOffset === $from.parent.content.size]; }""")
+        assert where[0].startswith("第一段。") and where[1], (key, where)
+        page.keyboard.type("补" if key == "ArrowUp" else "充")
+    html = _html(page)
+    assert len(_figures(html)) == 1 and "图3" in _figures(html)[0], html
+    assert re.search(r"<p>第一段。补充</p>\s*<figure", html), html

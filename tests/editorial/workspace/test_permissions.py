@@ -117,6 +117,7 @@ FORGED = [
     ("draft:article_edit", "reviewer"), ("draft:article_edit", "member"),
     ("reviewed:article_edit", "editor"),
     ("draft:article_autosave", "reviewer"), ("draft:article_autosave", "member"),
+    ("draft:article_autosave_discard", "reviewer"), ("draft:article_autosave_discard", "member"),
     ("draft:comment_create", "reviewer"), ("draft:comment_create", "member"),
     ("comment_resolve", "reviewer"), ("comment_resolve", "member"),
     ("draft:revision_restore", "reviewer"), ("draft:revision_restore", "member"),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from editorial import services
-from editorial.models import ArticleState, EditingPresence
+from editorial.models import ArticleState, AutosavedDraft, EditingPresence
 from tests.editorial import factories_workspace as wf
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,40 @@ def test_autosave_keeps_unsaved_work_without_making_a_revision(editor_user, clie
     assert "未保存的内容" in html
     assert "还没保存的标题".encode("unicode_escape").decode() in html
     assert "<script>x" not in html
+
+
+def test_discarding_an_autosave_deletes_only_ones_own_copy_and_keeps_the_article(
+        editor_user, second_editor, client_for):
+    other = second_editor
+    article = wf.draft_article(by=editor_user, title="已保存的标题")
+    services.autosave_store(user=editor_user, article_id=article.pk, base_version=1,
+                            data={"title": "自动保存的标题"})
+    services.autosave_store(user=other, article_id=article.pk, base_version=1,
+                            data={"title": "别人的草稿"})
+    client = client_for(editor_user)
+    url = reverse("editorial:article_autosave_discard", args=[article.pk])
+    response = client.post(url, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json() == {"discarded": True}
+    assert not AutosavedDraft.objects.filter(user=editor_user).exists()
+    assert AutosavedDraft.objects.filter(user=other, article=article).exists()
+    article.refresh_from_db()
+    assert (article.title, article.version, article.revisions.count()) == ("已保存的标题", 1, 1)
+    html = client.get(reverse("editorial:article_edit", args=[article.pk])).content.decode()
+    assert "未保存的内容" not in html
+    # a second click (another tab) is harmless; without script the form redirects back
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("editorial:article_edit", args=[article.pk])
+
+
+def test_the_edit_page_offers_restore_and_discard_for_an_autosave(editor_user, client_for):
+    article = wf.draft_article(by=editor_user)
+    services.autosave_store(user=editor_user, article_id=article.pk, base_version=1,
+                            data={"title": "自动保存的标题"})
+    html = client_for(editor_user).get(
+        reverse("editorial:article_edit", args=[article.pk])).content.decode()
+    assert "恢复这些内容" in html and "放弃这些内容" in html
+    assert reverse("editorial:article_autosave_discard", args=[article.pk]) in html
 
 
 def test_approval_records_the_revision_the_reviewer_read(editor_user, reviewer_user):

@@ -106,6 +106,9 @@ def test_arrow_keys_leave_the_figure_upwards_for_the_text_before_it(editor_page)
     for key in ("ArrowUp", "ArrowLeft"):
         page.locator("div.tiptap figcaption").click()
         page.keyboard.press("Home")
+        # ProseMirror reads a native caret move from the DOM's selectionchange, which comes
+        # after the key: wait until its own selection is at the caption's start.
+        page.wait_for_function("window.bulletinEditor.state.selection.$from.parentOffset === 0")
         page.keyboard.press(key)
         where = page.evaluate("""() => { const $from = window.bulletinEditor.state.selection.$from;
             return [$from.parent.textContent, $from.parentOffset === $from.parent.content.size]; }""")

@@ -143,7 +143,9 @@ def test_the_search_leaves_the_planner_as_it_found_it_inside_a_transaction(libra
 
     def settings_now():
         with connection.cursor() as cursor:
-            return [cursor.execute(f"SHOW {name}") or cursor.fetchone()[0] for name in names]
+            cursor.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)",
+                           [list(names)])
+            return sorted(cursor.fetchall())
 
     before = settings_now()
     assert article_search(query="数字贸易", user=library.users["member"]).total

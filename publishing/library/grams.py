@@ -68,6 +68,19 @@ def tsquery(terms: list[str]) -> str:
     return " & ".join(dict.fromkeys(parts))
 
 
+def index_is_exact(terms: list[str]) -> bool:
+    """Whether the grams alone decide a match, so rows the index found need no check: every
+    term is one CJK run of one or two characters (a single gram, present exactly where the
+    term is) or one word (a word the term begins contains it)."""
+    for term in terms:
+        runs = _runs(term)
+        if len(runs) != 1 or runs[0] != normalise(term):
+            return False
+        if _IS_CJK.match(runs[0]) and len(runs[0]) > 2:
+            return False
+    return True
+
+
 def contains_every_term(texts: list[str], terms: list[str]) -> bool:
     """Whether every term is a substring of one of the texts (normalised): the exact check of a
     row the index found, which drops the rare long word whose bigrams occur only apart."""

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import wraps
 
 import rules
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,26 @@ from editorial.models import ArticleState, Issue, IssueStatus
 from editorial.permissions import PermissionRefused, is_editor
 from editorial.selectors import asset_visible_in_workspace
 from publishing.models import AccessLevel, IssueAccess, Membership
+
+
+def reader_load(user) -> None:
+    """Read a signed-in user's groups and membership in one query, where the permission checks
+    would ask for each in turn (the member PDF and search are asked for most): rules then finds
+    the groups in ``_group_names_cache`` and ``user.membership`` is cached. Read afresh for every
+    request, so a lapsed membership or a changed role counts at once."""
+    if not getattr(user, "is_authenticated", False) or hasattr(user, "_group_names_cache"):
+        return
+    fields = [f.attname for f in Membership._meta.concrete_fields]
+    User = get_user_model()
+    users = User.objects.filter(pk=user.pk).order_by()
+    rows = list(users.values_list("groups__name", *(f"membership__{name}" for name in fields)))
+    user._group_names_cache = {row[0] for row in rows if row[0] is not None}
+    values = dict(zip(fields, rows[0][1:], strict=True)) if rows else {}
+    membership = None
+    if values.get("id") is not None:
+        membership = Membership.from_db(users.db, fields, [values[name] for name in fields])
+        Membership.user.field.set_cached_value(membership, user)
+    User.membership.related.set_cached_value(user, membership)
 
 
 def user_membership(user) -> Membership | None:
@@ -82,7 +103,9 @@ def readable_issues_q(user, *, prefix: str = "", today: dt.date | None = None) -
 
     The same rule as the permission: editors read everything, active members every published
     issue, others public issues and those whose embargo has run out."""
-    if user.has_perm("publishing.manage_issues"):
+    # The rule itself, not ``user.has_perm``: no model permission is named publishing.*, so
+    # Django's ModelBackend, asked after rules says no, would only add two queries to say no.
+    if rules.has_perm("publishing.manage_issues", user):
         return Q()
     published = Q(**{f"{prefix}status": IssueStatus.PUBLISHED})
     today = today or timezone.localdate()

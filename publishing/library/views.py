@@ -77,10 +77,13 @@ def article_detail(request: HttpRequest, publication_slug: str, number: int,
 
 def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
               version: int | None = None) -> HttpResponse:
-    issue = _viewable_issue(request, publication_slug, number)
+    permissions.reader_load(request.user)
+    issue, edition = selectors.issue_for_download(publication_slug=publication_slug,
+                                                  number=number, version=version)
+    if issue is None or not request.user.has_perm("publishing.view_issue", issue):
+        raise Http404
     if not request.user.has_perm("publishing.read_issue", issue):
         return _refuse_reading(request, issue)
-    edition = selectors.issue_edition_for_download(issue, version)
     if edition is None:
         raise Http404
     response = file_response(request, edition.pdf_path,
@@ -133,6 +136,7 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    permissions.reader_load(request.user)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = (selectors.article_search(query=query, user=request.user,

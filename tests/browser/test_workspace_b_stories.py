@@ -15,6 +15,7 @@ from django.utils import timezone
 from editorial.models import IssueStatus, Notification
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from publishing.models import Download, Membership, Read
+from tests.browser.test_gallery import _overflow
 from tests.conftest import ARTIFACTS
 from tests.editorial.factories_workspace import in_review_article
 from tests.factories import (
@@ -54,7 +55,8 @@ def _shot(page, name: str) -> None:
 
 
 def _no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    """The gallery's check: no sideways scrolling once the page has settled."""
+    assert _overflow(page) == [], page.url
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from editorial.models import Article, IssueStatus, Notification, NotificationKind
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
+from tests.browser.test_gallery import _overflow
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFactory
 from tests.publishing.release_fixtures import ready_issue
@@ -61,9 +62,8 @@ def _shot(page, name: str, *, full_page: bool = True) -> None:
 
 
 def _no_sideways_scroll(page) -> None:
-    page.wait_for_function("document.fonts.status === 'loaded'")
-    assert page.evaluate("document.documentElement.scrollWidth"
-                         " <= document.documentElement.clientWidth"), page.url
+    """The gallery's check: no sideways scrolling once the page has settled (fonts, editor)."""
+    assert _overflow(page) == [], page.url
 
 
 def _sidebar(page) -> list[tuple[str, str]]:

@@ -18,12 +18,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from editorial import services
 from editorial.models import Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from publishing.models import Download, Membership, Read
+from tests.browser.layout import sideways_overflow
 from tests.conftest import ARTIFACTS
 from tests.editorial.factories_workspace import draft_article, in_review_article
 from tests.factories import (
@@ -139,29 +139,6 @@ def _context(browser, live_server, user, size: tuple[int, int], language: str = 
     return context
 
 
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    const overflow = document.documentElement.scrollWidth - width;
-    const wide = overflow > 0 ? [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > width + 1)
-        .slice(-4).map(e => e.tagName + '.' + e.className + '#' + e.id) : [];
-    return [overflow, wide];
-}"""
-
-
-def _overflow(page) -> list[str]:
-    """Sideways scrolling once the page has settled (fonts loaded, the editor set up)."""
-    page.wait_for_function("document.fonts.status === 'loaded'")
-    try:
-        page.wait_for_function(
-            "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
-            timeout=3000)
-    except PlaywrightTimeout:
-        overflow, wide = page.evaluate(OVERFLOW)
-        return [f"scrolls sideways by {overflow}px: {wide}"]
-    return []
-
-
 def _check(page, url: str) -> list[str]:
     """Load ``url``; what is wrong with it, as sentences."""
     problems: list[str] = []
@@ -173,7 +150,7 @@ def _check(page, url: str) -> list[str]:
     if response is None or response.status >= 400:
         problems.append(f"status {response.status if response else 'none'}")
     problems += [f"console: {text}" for text in console]
-    problems += _overflow(page)
+    problems += sideways_overflow(page)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ['violations']});
@@ -228,7 +205,7 @@ def test_the_conflict_page_is_clean_at_both_widths(browser, live_server, workspa
 def _check_loaded(page) -> list[str]:
     """The checks of _check on the page as it is (a POST's answer cannot be reloaded)."""
     problems: list[str] = []
-    problems += _overflow(page)
+    problems += sideways_overflow(page)
     page.add_script_tag(path=str(AXE))
     problems += page.evaluate("""async () => (await axe.run(document)).violations
         .filter(v => v.impact === 'serious' || v.impact === 'critical')

@@ -15,7 +15,7 @@ from django.utils import timezone
 from editorial.models import IssueStatus, Notification
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from publishing.models import Download, Membership, Read
-from tests.browser.test_gallery import _overflow
+from tests.browser.layout import sideways_overflow
 from tests.conftest import ARTIFACTS
 from tests.editorial.factories_workspace import in_review_article
 from tests.factories import (
@@ -56,7 +56,7 @@ def _shot(page, name: str) -> None:
 
 def _no_sideways_scroll(page) -> None:
     """The gallery's check: no sideways scrolling once the page has settled."""
-    assert _overflow(page) == [], page.url
+    assert sideways_overflow(page) == [], page.url
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from editorial.models import Article, IssueStatus, Notification, NotificationKind
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
-from tests.browser.test_gallery import _overflow
+from tests.browser.layout import sideways_overflow
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFactory
 from tests.publishing.release_fixtures import ready_issue
@@ -63,7 +63,7 @@ def _shot(page, name: str, *, full_page: bool = True) -> None:
 
 def _no_sideways_scroll(page) -> None:
     """The gallery's check: no sideways scrolling once the page has settled (fonts, editor)."""
-    assert _overflow(page) == [], page.url
+    assert sideways_overflow(page) == [], page.url
 
 
 def _sidebar(page) -> list[tuple[str, str]]:

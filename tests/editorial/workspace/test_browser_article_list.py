@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from editorial.models import Article, ArticleState, ReviewAssignment
-from tests.browser.test_gallery import _overflow
+from tests.browser.layout import sideways_overflow
 from tests.conftest import ARTIFACTS
 from tests.factories import (
     PASSWORD,
@@ -132,7 +132,7 @@ def test_editor_searches_ticks_and_acts_on_many_articles(browser, live_server):
     # 手机宽度：不横向滚动。
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{base}/editorial/articles/")
-    assert _overflow(page) == []  # the gallery's check, once the page has settled
+    assert sideways_overflow(page) == []  # the gallery's check, once the page has settled
     shot(page, "3-phone")
     assert errors == []
     context.close()

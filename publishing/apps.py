@@ -12,11 +12,9 @@ class PublishingConfig(AppConfig):
         from publishing.checks import (
             check_accel_redirect_prefix,
             check_overdue_releases,
-            check_trigram_locale,
             check_weasyprint_version,
         )
 
         checks.register(check_weasyprint_version)
         checks.register(check_accel_redirect_prefix)
-        checks.register(check_trigram_locale, checks.Tags.database)
         checks.register(check_overdue_releases)

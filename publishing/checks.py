@@ -1,4 +1,4 @@
-"""System checks: the WeasyPrint the renderer was written for, the library's search, releases."""
+"""System checks: the WeasyPrint the renderer was written for, the download hand-off, releases."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from importlib import metadata
 
 from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
-from django.db import DatabaseError, connections
 
 from publishing.rendering.justification import version_problem
 
@@ -39,30 +38,6 @@ def check_accel_redirect_prefix(app_configs=None, **kwargs) -> list[CheckError]:
         hint='Use the path of the web server\'s internal location, starting and ending with "/" '
              '(deploy/nginx/bulletin.conf: "/_editions/"), or leave it empty to stream from Django.',
         id="publishing.E002")]
-
-
-def check_trigram_locale(app_configs=None, databases=None, **kwargs) -> list[CheckWarning]:
-    """pg_trgm ignores Chinese characters when the database's LC_CTYPE is C/POSIX."""
-    problems: list[CheckWarning] = []
-    for alias in databases or []:
-        connection = connections[alias]
-        if connection.vendor != "postgresql":
-            continue
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT datctype FROM pg_database WHERE datname = current_database()")
-                (ctype,) = cursor.fetchone()
-        except DatabaseError:  # unreachable: bulletin.E001 says so
-            continue
-        if ctype in {"C", "POSIX"}:
-            problems.append(CheckWarning(
-                f"Database '{alias}' uses LC_CTYPE={ctype}: trigram search will not index "
-                "Chinese characters.",
-                hint="Create the database with a UTF-8 locale, e.g. "
-                     "CREATE DATABASE bulletin TEMPLATE template0 LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'.",
-                id="publishing.W001",
-            ))
-    return problems
 
 
 def check_overdue_releases(app_configs=None, **kwargs) -> list[CheckWarning]:

@@ -1,6 +1,5 @@
 """Board actions not covered by the browser story: removing an article, refused additions,
-unscheduling and corrections through the board, a proof whose render fails; and the search
-system check."""
+unscheduling and corrections through the board, a proof whose render fails."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.models import ArticleState, IssueStatus
-from publishing import checks
 from publishing.errors import RenderError
 from publishing.models import Edition, EventKind, IssueEvent, Proof, ProofStatus, Release
 from publishing.proofs import services as proof_services
@@ -175,53 +173,6 @@ def test_a_proof_whose_render_fails_is_marked_failed_with_the_reason(editor_clie
     pdf = editor_client.get(reverse("publishing:board_proof_file",
                                     args=[issue.pk, proof.pk, "proof.pdf"]))
     assert pdf.status_code == 404
-
-
-# --------------------------------------------------------------------------- system check
-
-class _Cursor:
-    def __init__(self, ctype: str) -> None:
-        self.ctype = ctype
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-    def execute(self, sql: str) -> None:
-        assert "datctype" in sql
-
-    def fetchone(self) -> tuple[str]:
-        return (self.ctype,)
-
-
-class _Connection:
-    def __init__(self, vendor: str, ctype: str) -> None:
-        self.vendor, self.ctype = vendor, ctype
-
-    def cursor(self) -> _Cursor:
-        return _Cursor(self.ctype)
-
-
-@pytest.mark.parametrize(("vendor", "ctype", "ids"), [
-    ("postgresql", "C", ["publishing.W001"]),
-    ("postgresql", "POSIX", ["publishing.W001"]),
-    ("postgresql", "C.UTF-8", []),
-    ("postgresql", "zh_CN.UTF-8", []),
-    ("sqlite", "C", []),
-])
-def test_trigram_check_warns_when_the_database_cannot_index_chinese(monkeypatch, vendor, ctype,
-                                                                     ids):
-    monkeypatch.setattr(checks, "connections", {"default": _Connection(vendor, ctype)})
-    problems = checks.check_trigram_locale(databases=["default"])
-    assert [p.id for p in problems] == ids
-    if problems:
-        assert ctype in problems[0].msg and "LC_CTYPE" in problems[0].hint
-
-
-def test_trigram_check_on_the_test_database_finds_nothing_wrong():
-    assert checks.check_trigram_locale(databases=["default"]) == []
 
 
 def test_the_assembly_services_refuse_non_editors_with_the_one_refusal_type():

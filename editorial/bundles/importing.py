@@ -26,12 +26,13 @@ from editorial.richtext import (
 from editorial.services import (
     ArticleContent,
     CreditLine,
+    SlugPlan,
     article_import,
     asset_store,
     issue_set_article_order,
     remove_files,
 )
-from editorial.slugs import slug_from_filename
+from editorial.slugs import slug_from_filename, slug_from_text
 
 
 @dataclass
@@ -76,6 +77,10 @@ def _match_articles(issue: Issue, parsed: list[ParsedArticle]) -> dict[str, Arti
     return matched
 
 
+def _slug_base(item: ParsedArticle) -> str:
+    return slug_from_filename(item.key) or slug_from_text(item.title)
+
+
 def _import(bundle: ParsedBundle, *, user, state: str,
             written: list[str]) -> ImportResult:
     publication, created_pub = Publication.objects.get_or_create(
@@ -110,6 +115,8 @@ def _import(bundle: ParsedBundle, *, user, state: str,
     issue.save()
 
     matched = _match_articles(issue, bundle.articles)
+    # The new articles' slugs from one query, however many ``slug-<n>`` the archive holds.
+    slugs = SlugPlan(_slug_base(item) for item in bundle.articles if item.key not in matched)
     result = ImportResult(issue, [], [], [], dry_run=False)
     ordered: list[Article] = []
     for item in bundle.articles:
@@ -129,7 +136,7 @@ def _import(bundle: ParsedBundle, *, user, state: str,
         (result.updated if article else result.created).append(item.file)
         ordered.append(article_import(
             user=user, content=content, bundle_key=item.key, article=article, state=state,
-            slug=slug_from_filename(item.key),
+            slug=_slug_base(item), slugs=slugs,
         ))
     issue_set_article_order(issue=issue, articles=ordered)
     result.untouched = [a.title for a in issue.articles.exclude(pk__in=[a.pk for a in ordered])]

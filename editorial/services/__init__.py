@@ -10,9 +10,11 @@ article_create``); patch the defining module in tests.
 
 from editorial.services.articles import (
     EditConflict,
+    SlugPlan,
     article_create,
     article_import,
     article_slug_for,
+    article_slugs_taken,
     article_update,
     autosave_discard,
     autosave_store,
@@ -72,6 +74,7 @@ __all__ = [
     "EditConflict",
     "ImportRefused",
     "IssueFrozen",
+    "SlugPlan",
     "UnresolvedComments",
     "WorkflowRefused",
     "article_approve",
@@ -81,6 +84,7 @@ __all__ = [
     "article_reopen",
     "article_request_changes",
     "article_slug_for",
+    "article_slugs_taken",
     "article_submit",
     "article_update",
     "article_withdraw",

@@ -3,8 +3,10 @@ discard), presence."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Max
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -36,13 +38,42 @@ class EditConflict(Exception):
         self.base_version = base_version
 
 
+def article_slugs_taken(bases: Iterable[str]) -> set[str]:
+    """Every existing slug that is one of ``bases`` or ``<base>-<anything>``: one query for
+    any number of bases, where probing ``slug``, ``slug-2`` … cost one query per candidate."""
+    condition = Q()
+    for base in sorted({b for b in bases if b}):
+        condition |= Q(slug=base) | Q(slug__startswith=f"{base}-")
+    if not condition:
+        return set()
+    return set(Article.objects.filter(condition).values_list("slug", flat=True))
+
+
+class SlugPlan:
+    """Free slugs for the new articles of one import, picked in Python from one query. The
+    unique constraint still decides: after a clash with a concurrent writer, ``retake`` asks
+    the database again for that base only."""
+
+    def __init__(self, bases: Iterable[str]) -> None:
+        self.taken = article_slugs_taken(bases)
+
+    def take(self, base: str) -> str:
+        slug = unique_slug(base, self.taken)
+        self.taken.add(slug)
+        return slug
+
+    def retake(self, base: str) -> str:
+        self.taken |= article_slugs_taken([base])
+        return self.take(base)
+
+
 def article_slug_for(title: str, *, preferred: str = "", exclude_pk: int | None = None) -> str:
     """A unique slug: the preferred one if given (bundle file name), else pinyin of the title."""
     base = preferred or slug_from_text(title)
-    queryset = Article.objects.all()
+    taken = article_slugs_taken([base])
     if exclude_pk is not None:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return unique_slug(base, exists=lambda s: queryset.filter(slug=s).exists())
+        taken -= set(Article.objects.filter(pk=exclude_pk).values_list("slug", flat=True))
+    return unique_slug(base, taken)
 
 
 def _write_revision(*, article: Article, user, note: str = "") -> Revision:
@@ -119,17 +150,42 @@ def _refiled_since(article: Article, content: ArticleContent) -> bool:
     return moved and wanted == (latest.section_id, latest.issue_id)
 
 
+# A clash on the slug means another import took it between our query and our insert; a few
+# retries cover any realistic race, a constant clash is a bug and is raised.
+SLUG_ATTEMPTS = 5
+
+
 @transaction.atomic
 def article_import(*, user, content: ArticleContent, bundle_key: str, article: Article | None = None,
-                   slug: str = "", state: str = ArticleState.APPROVED) -> Article:
+                   slug: str = "", state: str = ArticleState.APPROVED,
+                   slugs: SlugPlan | None = None) -> Article:
     """Create or update an article from an issue bundle, written as the workspace writes one
     (contributors matched by name and affiliation, body sanitised). The bundle is the approved
     text: a new article starts in ``state``; a revision is recorded only when the content
     changed (re-importing the same bundle adds nothing), and an approved article's approved
-    revision is the imported one. No permission check: imports run as an operator's command.
+    revision is the imported one. A new article's slug comes from ``slugs`` (one query for the
+    whole bundle) and is taken again in a savepoint if a concurrent import took it first.
+    No permission check: imports run as an operator's command.
     """
-    if article is None:
-        article = Article(state=state, slug=article_slug_for(content.title, preferred=slug))
+    if article is not None:
+        return _article_import_into(article=article, user=user, content=content,
+                                    bundle_key=bundle_key)
+    base = slug or slug_from_text(content.title)
+    plan = slugs or SlugPlan([base])
+    candidate, attempt = plan.take(base), 1
+    while True:
+        try:
+            with transaction.atomic():
+                return _article_import_into(article=Article(state=state, slug=candidate),
+                                            user=user, content=content, bundle_key=bundle_key)
+        except IntegrityError:
+            if attempt >= SLUG_ATTEMPTS or not Article.objects.filter(slug=candidate).exists():
+                raise
+            candidate, attempt = plan.retake(base), attempt + 1
+
+
+def _article_import_into(*, article: Article, user, content: ArticleContent,
+                         bundle_key: str) -> Article:
     latest = article.revisions.order_by("-number").first() if article.pk else None
     unchanged = (latest is not None and ArticleContent.of_article(article) == content
                  and content.is_recorded_by(latest))

@@ -175,6 +175,8 @@ BULLETIN_LEASE_SECONDS = env.int("BULLETIN_LEASE_SECONDS", default=60)
 BULLETIN_TASK_MAX_ATTEMPTS = env.int("BULLETIN_TASK_MAX_ATTEMPTS", default=3)
 # The worker's back-off after a database error: 1, 2, 4 … seconds, at most this long.
 BULLETIN_WORKER_MAX_BACKOFF = env.int("BULLETIN_WORKER_MAX_BACKOFF", default=60)
+# A member CSV is imported by a task this many rows per transaction (progress is shown per batch).
+BULLETIN_MEMBER_IMPORT_BATCH = env.int("BULLETIN_MEMBER_IMPORT_BATCH", default=500)
 # How long after its release time an unpublished scheduled issue counts as overdue.
 BULLETIN_PUBLISH_GRACE_SECONDS = env.int("BULLETIN_PUBLISH_GRACE_SECONDS", default=120)
 

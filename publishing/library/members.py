@@ -1,5 +1,6 @@
 """Members of the library: adding them one by one or from a CSV file (all rows or none), and
-their set-password invitations.
+their set-password invitations. A CSV uploaded in the workspace is checked here and imported
+in the background by ``member_imports``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from publishing.library.mailing import deliveries_send
 from publishing.models import (
     Delivery,
     DeliveryKind,
+    MemberImportRow,
     Membership,
 )
 
@@ -103,15 +105,18 @@ def _has_control_characters(value: str) -> bool:
 
 @dataclass(frozen=True)
 class Taken:
-    """Addresses and login names already in use (lower case): a new member may use neither."""
+    """Addresses and login names already in use (lower case): a new member may use neither;
+    nor an address a running import has claimed (``reserved``)."""
 
     emails: set[str]
     logins: set[str]
+    reserved: set[str] = field(default_factory=set)
 
 
 def _taken() -> Taken:
     rows = get_user_model().objects.values_list("email", "username")
-    return Taken(emails={e.lower() for e, _u in rows if e}, logins={u.lower() for _e, u in rows})
+    return Taken(emails={e.lower() for e, _u in rows if e}, logins={u.lower() for _e, u in rows},
+                 reserved=set(MemberImportRow.objects.values_list("email", flat=True)))
 
 
 def _validate_member(*, name: str, email: str, organisation: str = "", taken: Taken, where: str,
@@ -152,10 +157,14 @@ def _validate_member(*, name: str, email: str, organisation: str = "", taken: Ta
     elif email in taken.logins:
         problems.append(_("%(where)s：邮箱“%(email)s”已被另一个账号用作登录名")
                         % {"where": where, "email": email})
+    elif email in taken.reserved:
+        problems.append(_("%(where)s：邮箱“%(email)s”正在由另一次导入添加")
+                        % {"where": where, "email": email})
     return email
 
 
-def _create_members(rows: list[MemberRow], *, added_by) -> list[Membership]:
+def member_accounts_create(rows: list[MemberRow], *, added_by) -> list[Membership]:
+    """Accounts, group and membership for checked rows, in a few bulk statements."""
     User = get_user_model()
     users = [
         User(username=row.email, email=row.email, first_name=_split_name(row.name)[0],
@@ -202,7 +211,7 @@ def member_add(*, name: str, email: str, organisation: str = "",
         raise MemberImportError(problems)
     row = MemberRow(line=0, name=name.strip(), email=email, organisation=organisation.strip(),
                     expires_on=expires_on)
-    membership = _create_members([row], added_by=added_by)[0]
+    membership = member_accounts_create([row], added_by=added_by)[0]
     if send_invitation:
         _invite([membership])
     return membership
@@ -260,11 +269,9 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
     return records
 
 
-@transaction.atomic
-def members_import_csv(*, data: bytes, added_by=None,
-                       send_invitations: bool = True) -> MemberImportResult:
-    """Create every member in the CSV or none: a bad row stops the whole file, with a report
-    of every bad row (line numbers as a spreadsheet shows them)."""
+def members_check_csv(data: bytes) -> list[MemberRow]:
+    """Every row of the CSV, checked against each other and the accounts that exist; raises
+    ``MemberImportError`` with every bad row (line numbers as a spreadsheet shows them)."""
     records = _read_csv(data)
     taken = _taken()
     seen: dict[str, int] = {}
@@ -287,10 +294,19 @@ def members_import_csv(*, data: bytes, added_by=None,
                 problems.append(_("%(where)s：到期日“%(value)s”应写成 2026-12-31")
                                 % {"where": where, "value": _shown(record["expires_on"])})
         rows.append(MemberRow(index, record.get("name", "").strip(), email,
-                              record.get("organisation", ""), expires_on))
+                              record.get("organisation", "").strip(), expires_on))
     if problems:
         raise MemberImportError(problems)
-    created = _create_members(rows, added_by=added_by)
+    return rows
+
+
+@transaction.atomic
+def members_import_csv(*, data: bytes, added_by=None,
+                       send_invitations: bool = True) -> MemberImportResult:
+    """Create every member in the CSV or none, in this call: for commands and the scale
+    benchmark's build. The workspace imports through ``member_imports.member_import_start``,
+    which answers at once and leaves the accounts to a task."""
+    created = member_accounts_create(members_check_csv(data), added_by=added_by)
     if send_invitations:
         _invite(created)
     return MemberImportResult(created=created)
@@ -315,12 +331,17 @@ def _invite(memberships: list[Membership]) -> None:
     """Record an invitation for each new member with the members themselves, and have the
     task send them once the transaction commits: the request answers without waiting for
     the mail server, and a failure part-way is resumed (``mailing.deliveries_send``)."""
+    invitations_record(memberships)
+    transaction.on_commit(send_invitations_task.enqueue)
+
+
+def invitations_record(memberships: list[Membership]) -> None:
+    """A pending invitation (``Delivery``) per membership, written with the memberships."""
     Delivery.objects.bulk_create(
         [Delivery(kind=DeliveryKind.INVITATION, user=m.user, email=m.user.email)
          for m in memberships],
         batch_size=1000,
     )
-    transaction.on_commit(send_invitations_task.enqueue)
 
 
 def members_send_invitations() -> int:

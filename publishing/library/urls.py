@@ -11,6 +11,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("library/members/", views.members, name="members"),
     path("library/members/import/", views.members_import, name="members_import"),
+    path("library/members/imports/<int:import_id>/", views.member_import_progress,
+         name="member_import"),
     path("media/<path:path>", views.media_file, name="media"),
     path("covers/<path:path>", views.cover_file, name="cover_file"),
     path("issues/<slug:publication_slug>/<int:number>/", views.issue_detail, name="issue_detail"),

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from editorial.models import Asset, Issue
 from editorial.permissions import PermissionRefused
+from publishing.library import member_imports, permissions, selectors, services
 from publishing.library import members as member_services
-from publishing.library import permissions, selectors, services
 from publishing.library.caching import anonymous_page
 from publishing.library.downloads import counts_as_download, file_response
 from publishing.library.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm, form_errors
@@ -169,22 +169,31 @@ def members(request: HttpRequest) -> HttpResponse:
 @editor_required
 @require_POST
 def members_import(request: HttpRequest) -> HttpResponse:
+    """Check the file whole here, then off to the task: the answer is its progress page."""
     csv_form = MemberCSVForm(request.POST, request.FILES)
     problems: list[str] = []
     if csv_form.is_valid():
+        upload = csv_form.cleaned_data["file"]
         try:
-            result = member_services.members_import_csv(
-                data=csv_form.cleaned_data["file"].read(), added_by=request.user
-            )
+            started = member_imports.member_import_start(
+                data=upload.read(), actor=request.user, file_name=upload.name or "")
         except member_services.MemberImportError as exc:
             problems = exc.problems
         else:
-            messages.success(request, _("已导入 %(count)s 位会员，邀请邮件正在后台发送。")
-                             % {"count": len(result.created)})
-            return redirect("publishing:members")
+            if not started.new:
+                messages.info(request, _("这个文件已经导入过（或正在导入），没有再导入一次。"))
+            return redirect("publishing:member_import", import_id=started.member_import.pk)
     context = {"form": MemberForm(), "csv_form": csv_form, "problems": problems,
                **selectors.member_list_context()}
     return render(request, "publishing/members.html", context, status=400)
+
+
+@editor_required
+def member_import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
+    context = member_imports.member_import_page_context(import_id=import_id)
+    if context is None:
+        raise Http404
+    return render(request, "publishing/member_import.html", context)
 
 
 @require_POST

@@ -8,6 +8,17 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A page fetched in English leaves English active in this thread (LocaleMiddleware
+    activates, nothing deactivates): a later test calling a service in the same process
+    would get English messages. Each test starts from the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path_factory):
     """Each test gets its own MEDIA_ROOT and EDITIONS_ROOT, so file assertions are exact."""
     root = tmp_path_factory.mktemp("files")

@@ -6,6 +6,7 @@ its service here would import each other): the work and its rules live in the se
 name this module; they still resolve through these imports.
 """
 
+from publishing.library.member_imports import import_members_task
 from publishing.library.members import send_invitations_task
 from publishing.proofs.services import render_proof_task
 from publishing.releases.services import (
@@ -14,5 +15,5 @@ from publishing.releases.services import (
     publish_issue_task,
 )
 
-__all__ = ["after_publish_task", "publish_failed_mail_task", "publish_issue_task",
-           "render_proof_task", "send_invitations_task"]
+__all__ = ["after_publish_task", "import_members_task", "publish_failed_mail_task",
+           "publish_issue_task", "render_proof_task", "send_invitations_task"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -82,10 +82,7 @@ def member_import_start(*, data: bytes, actor, file_name: str = "",
             job = MemberImport.objects.create(
                 digest=digest, file_name=file_name[:255], total=len(rows), created_by=actor,
                 send_invitations=send_invitations)
-            MemberImportRow.objects.bulk_create(
-                [MemberImportRow(member_import=job, line=r.line, name=r.name, email=r.email,
-                                 organisation=r.organisation, expires_on=r.expires_on)
-                 for r in rows], batch_size=1000)
+            _rows_store(job, rows)
     except IntegrityError:
         # A concurrent request stored the same file, or claimed some of its addresses, after
         # our check: the first is that import; the second, checked again, is a bad row.
@@ -97,6 +94,18 @@ def member_import_start(*, data: bytes, actor, file_name: str = "",
     job_id = job.pk
     transaction.on_commit(lambda: import_members_task.enqueue(job_id))
     return ImportStarted(job, new=True)
+
+
+def _rows_store(job: MemberImport, rows: list[MemberRow]) -> None:
+    """The checked rows in plain INSERTs: building 20,000 model instances for ``bulk_create``
+    was three quarters of the request."""
+    table = connection.ops.quote_name(MemberImportRow._meta.db_table)
+    # The table name is the model's own; every value is a parameter.
+    sql = (f"INSERT INTO {table} (member_import_id, line, name, email, organisation, "  # noqa: S608
+           "expires_on) VALUES (%s, %s, %s, %s, %s, %s)")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(job.pk, r.line, r.name, r.email, r.organisation, r.expires_on)
+                                 for r in rows])
 
 
 def _batch_size() -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -99,8 +99,12 @@ def _shown(value: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# Unicode category Cc is exactly these two ranges; one regex instead of a lookup per character.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in value)
+    return _CONTROL_CHARACTERS.search(value) is not None
 
 
 @dataclass(frozen=True)
@@ -122,9 +126,12 @@ def _taken() -> Taken:
 def _validate_member(*, name: str, email: str, organisation: str = "", taken: Taken, where: str,
                      problems: list[str]) -> str:
     """The row's e-mail, normalised; every problem found is appended to ``problems``."""
-    fields = {_("姓名"): name, _("邮箱"): email, _("单位"): organisation}
-    dirty = [label for label, value in fields.items() if _has_control_characters(value)]
+    # Labels translated only for a row that needs them: 20,000 rows × 3 lookups was a third
+    # of a big file's check.
+    dirty = [label for label, value in (("姓名", name), ("邮箱", email), ("单位", organisation))
+             if _has_control_characters(value)]
     if dirty:
+        dirty = [_(label) for label in dirty]
         problems.append(_("%(where)s：%(fields)s中含有控制字符（如 NUL），请删除后再导入")
                         % {"where": where, "fields": "、".join(dirty)})
         return ""
@@ -277,8 +284,9 @@ def members_check_csv(data: bytes) -> list[MemberRow]:
     seen: dict[str, int] = {}
     problems: list[str] = []
     rows: list[MemberRow] = []
+    row_label = _("第 %(line)s 行")
     for index, record in enumerate(records, start=2):
-        where = _("第 %(line)s 行") % {"line": index}
+        where = row_label % {"line": index}
         email = _validate_member(name=record.get("name", ""), email=record.get("email", ""),
                                  organisation=record.get("organisation", ""), taken=taken,
                                  where=where, problems=problems)

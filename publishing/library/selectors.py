@@ -42,6 +42,8 @@ from publishing.models import (
     DeliveryKind,
     Download,
     Edition,
+    MemberImport,
+    MemberImportState,
     Membership,
     SearchEntry,
 )
@@ -376,7 +378,10 @@ def member_list_context(page: str | int | None = None) -> dict:
     memberships = Membership.objects.select_related("user").order_by("-created_at", "-id")
     page_obj = Paginator(memberships, MEMBERS_PAGE_SIZE).get_page(page)
     return {"memberships": page_obj, "page": page_obj, "member_count": page_obj.paginator.count,
-            "invitations": delivery_counts(Delivery.objects.filter(kind=DeliveryKind.INVITATION))}
+            "invitations": delivery_counts(Delivery.objects.filter(kind=DeliveryKind.INVITATION)),
+            # CSV imports still running, so that their progress pages can be found again.
+            "imports": list(MemberImport.objects.filter(
+                state__in=[MemberImportState.QUEUED, MemberImportState.RUNNING]).order_by("pk"))}
 
 
 # --------------------------------------------------------------------------- production

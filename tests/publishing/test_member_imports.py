@@ -68,6 +68,9 @@ def test_upload_answers_with_a_progress_page_and_the_worker_imports_in_batches(c
     page = client.get(response["Location"]).content.decode()
     assert "已处理 0 / 10 行" in page and 'http-equiv="refresh"' in page
     assert "排队中" in page
+    members_page = client.get(reverse("publishing:members")).content.decode()
+    assert "正在导入 members.csv：已处理 0 / 10 行" in members_page
+    assert response["Location"] in members_page
 
     assert member_imports.member_import_batch(import_id=job.pk) is True
     page = client.get(response["Location"]).content.decode()
@@ -84,6 +87,7 @@ def test_upload_answers_with_a_progress_page_and_the_worker_imports_in_batches(c
     page = client.get(response["Location"]).content.decode()
     assert "导入完成：已添加 10 位会员" in page and 'http-equiv="refresh"' not in page
     assert reverse("publishing:members") in page
+    assert "正在导入" not in client.get(reverse("publishing:members")).content.decode()
 
 
 def test_a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored(client):

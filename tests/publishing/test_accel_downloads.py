@@ -13,17 +13,22 @@ from django.urls import reverse
 
 from publishing.checks import check_accel_redirect_prefix
 from publishing.models import Download
+from tests.conftest import rows_for_the_module
 from tests.publishing.library_fixtures import build_library
 from tests.publishing.test_access_matrix import ISSUES, READERS, ROLES, VIEWERS
-
-pytestmark = pytest.mark.django_db
 
 PREFIX = "/_editions/"
 
 
+@pytest.fixture(scope="module")
+def _library_rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from rows_for_the_module(build_library, request=request, django_db_blocker=django_db_blocker,
+                                   tmp_path_factory=tmp_path_factory)
+
+
 @pytest.fixture
-def library(db):
-    return build_library()
+def library(_library_rows, db, settings):
+    return _library_rows(settings)
 
 
 @pytest.fixture

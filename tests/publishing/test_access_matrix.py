@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.conftest import rows_for_the_module
 from tests.publishing.library_fixtures import MARKERS, build_library
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +25,15 @@ READERS = {
 VIEWERS = {key: set(ROLES) for key in ISSUES} | {"unpublished": {"editor"}}
 
 
+@pytest.fixture(scope="module")
+def _library_rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from rows_for_the_module(build_library, request=request, django_db_blocker=django_db_blocker,
+                                   tmp_path_factory=tmp_path_factory)
+
+
 @pytest.fixture
-def library(db):
-    return build_library()
+def library(_library_rows, db, settings):
+    return _library_rows(settings)
 
 
 def client_for(client, library, role):

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, translation
 
+from tests.conftest import rows_for_the_module
 from tests.publishing.library_fixtures import build_library
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,9 +105,15 @@ def test_shared_strings_keep_the_workspace_english():
     assert differing == []
 
 
+@pytest.fixture(scope="module")
+def _library_rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from rows_for_the_module(build_library, request=request, django_db_blocker=django_db_blocker,
+                                   tmp_path_factory=tmp_path_factory)
+
+
 @pytest.fixture
-def library(db):
-    return build_library()
+def library(_library_rows, db, settings):
+    return _library_rows(settings)
 
 
 def pages(library) -> dict:

@@ -14,15 +14,22 @@ from django.urls import reverse
 from editorial.models import Asset
 from editorial.services import asset_store
 from publishing.models import Download, Membership
+from tests.conftest import rows_for_the_module
 from tests.factories import ArticleFactory, SectionFactory, png_bytes
 from tests.publishing.library_fixtures import build_library
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _library_rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from rows_for_the_module(build_library, request=request, django_db_blocker=django_db_blocker,
+                                   tmp_path_factory=tmp_path_factory)
+
+
 @pytest.fixture
-def library(db):
-    return build_library()
+def library(_library_rows, db, settings):
+    return _library_rows(settings)
 
 
 def pdf_url(issue):

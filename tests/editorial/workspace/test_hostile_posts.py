@@ -8,11 +8,10 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Article, AutosavedDraft, Comment, Revision
+from tests.conftest import rows_for_the_module
 from tests.editorial import factories_workspace as wf
 from tests.factories import ArticleFactory, EditorFactory, IssueFactory, SectionFactory
 from tests.hostile.corpus import cases, load
-
-pytestmark = pytest.mark.django_db
 
 
 def _urls(issue, article) -> dict:
@@ -35,14 +34,32 @@ def _state():
             Revision.objects.count(), AutosavedDraft.objects.count(), Comment.objects.count())
 
 
-@pytest.mark.parametrize("path", cases("web/posts"))
-def test_hostile_posted_value_gets_a_clear_answer_and_changes_nothing(client, path):
-    case = load(path)
+def _build_board() -> dict:
     editor = EditorFactory()
     issue = IssueFactory()
     one, two = (SectionFactory(publication=issue.publication) for _ in range(2))
     placed = [ArticleFactory(issue=issue, section=one), ArticleFactory(issue=issue, section=two)]
     draft = wf.draft_article(by=editor, section=one)
+    return {"editor": editor, "issue": issue, "placed": placed, "draft": draft}
+
+
+@pytest.fixture(scope="module")
+def _board_rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from rows_for_the_module(_build_board, request=request,
+                                   django_db_blocker=django_db_blocker,
+                                   tmp_path_factory=tmp_path_factory)
+
+
+@pytest.fixture
+def board(_board_rows, db, settings):
+    """An editor, an issue with two placed articles in two sections, and a draft."""
+    return _board_rows(settings)
+
+
+@pytest.mark.parametrize("path", cases("web/posts"))
+def test_hostile_posted_value_gets_a_clear_answer_and_changes_nothing(client, board, path):
+    case = load(path)
+    editor, issue, placed, draft = board["editor"], board["issue"], board["placed"], board["draft"]
     if case["role"] == "editor":
         client.force_login(editor)
     url = _urls(issue, draft)[case["view"]]

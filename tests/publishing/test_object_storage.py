@@ -6,6 +6,7 @@ after the access check, and uploads land in the bucket."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import socket
 import urllib.error
 import urllib.request
@@ -22,9 +23,15 @@ from bulletin.storages import object_storages
 from editorial.models import Asset
 from editorial.services import asset_store
 from publishing.library.services import issue_cover_thumbnail
-from publishing.models import AccessLevel, Download, Edition, Release
+from publishing.models import AccessLevel, Download, Edition, ProofStatus, Release
 from publishing.releases import claims
-from publishing.services import issue_publish, issue_schedule, issue_set_access
+from publishing.services import (
+    issue_publish,
+    issue_schedule,
+    issue_set_access,
+    proof_render,
+    proof_request,
+)
 from tests.factories import EditorFactory, MemberFactory, UserFactory, png_bytes
 from tests.publishing.release_fixtures import ready_issue
 
@@ -44,6 +51,7 @@ def s3_endpoint():
     """moto's S3 server in a thread of this process, on a port nobody else uses."""
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -230,3 +238,44 @@ def test_the_cover_thumbnail_is_made_into_the_bucket_and_served_by_the_site(buck
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert "immutable" in response["Cache-Control"]
     assert Asset.objects.exists()
+
+
+def test_a_proof_is_uploaded_whole_shown_to_editors_and_shipped_by_the_publish(bucket, client):
+    issue = ready_issue()
+    editor = EditorFactory()
+    proof = proof_render(proof=proof_request(issue=issue, actor=editor))
+
+    assert proof.status == ProofStatus.READY and proof.directory.startswith(
+        f"{issue.publication.slug}/{issue.number}/proofs/{proof.pk}-")
+    stored = keys(bucket, f"editions/{proof.directory}/")
+    assert f"editions/{proof.directory}/proof.pdf" in stored
+    assert len([key for key in stored if "/pages/page-" in key]) == proof.page_count
+    client.force_login(editor)
+    page = client.get(reverse("publishing:board_proof_file",
+                              kwargs={"pk": issue.pk, "proof_id": proof.pk, "name": "page-1.png"}))
+    assert page.status_code == 200 and b"".join(page.streaming_content).startswith(b"\x89PNG")
+
+    edition = published(issue)
+    # What editors looked at is what members get: the proof's PDF, byte for byte.
+    assert (storages["editions"].open(f"{edition.directory}/issue.pdf").read()
+            == storages["proofs"].open(f"{proof.directory}/proof.pdf").read())
+
+
+def test_the_print_shop_file_is_rendered_once_into_the_bucket(bucket, client):
+    issue = ready_issue()
+    editor = EditorFactory()
+    client.force_login(editor)
+    url = reverse("publishing:board_print_pdf", kwargs={"pk": issue.pk})
+    response = client.get(url)
+    assert response.status_code == 302  # a signed URL, handed out after the editor check
+    with urllib.request.urlopen(response["Location"], timeout=30) as got:  # noqa: S310
+        assert got.read().startswith(b"%PDF")
+        assert got.headers["Content-Disposition"] == (
+            f'attachment; filename="{issue.publication.slug}-{issue.number}-print.pdf"')
+    prints = keys(bucket, f"editions/{issue.publication.slug}/{issue.number}/print/")
+    assert len(prints) == 1 and prints[0].endswith(".pdf")
+    stamp = bucket.head_object(Bucket=bucket.bulletin_bucket, Key=prints[0])["LastModified"]
+    assert client.get(url).status_code == 302
+    assert bucket.head_object(Bucket=bucket.bulletin_bucket, Key=prints[0])["LastModified"] == stamp
+    client.logout()
+    assert client.get(url).status_code == 302 and "X-Amz" not in client.get(url)["Location"]

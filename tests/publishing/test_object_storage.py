@@ -279,3 +279,22 @@ def test_the_print_shop_file_is_rendered_once_into_the_bucket(bucket, client):
     assert bucket.head_object(Bucket=bucket.bulletin_bucket, Key=prints[0])["LastModified"] == stamp
     client.logout()
     assert client.get(url).status_code == 302 and "X-Amz" not in client.get(url)["Location"]
+
+
+def test_in_proxy_mode_the_member_pdf_is_streamed_from_the_bucket(bucket, client, settings):
+    settings.BULLETIN_DOWNLOADS_OBJECT_MODE = "proxy"
+    issue = ready_issue()
+    issue_set_access(issue=issue, level=AccessLevel.MEMBERS, embargo_months=0)
+    edition = published(issue)
+    member = MemberFactory(expires_on=timezone.localdate() + dt.timedelta(days=30))
+    client.force_login(member)
+
+    response = client.get(pdf_url(issue))
+
+    assert response.status_code == 200 and not response.has_header("Location")
+    body = b"".join(response.streaming_content)
+    assert body == storages["editions"].open(f"{edition.directory}/issue.pdf").read()
+    assert response["Content-Length"] == str(edition.pdf_size)
+    name = f"《{issue.publication.name}》第{issue.number}期.pdf"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
+    assert Download.objects.filter(issue=issue, user=member).count() == 1

@@ -26,6 +26,7 @@ from publishing.library.services import issue_cover_thumbnail
 from publishing.models import AccessLevel, Download, Edition, ProofStatus, Release
 from publishing.releases import claims
 from publishing.services import (
+    edition_correct,
     issue_publish,
     issue_schedule,
     issue_set_access,
@@ -298,3 +299,19 @@ def test_in_proxy_mode_the_member_pdf_is_streamed_from_the_bucket(bucket, client
     name = f"《{issue.publication.name}》第{issue.number}期.pdf"
     assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
     assert Download.objects.filter(issue=issue, user=member).count() == 1
+
+
+def test_a_correction_adds_a_version_prefix_and_keeps_the_old_one(bucket, client):
+    issue = ready_issue()
+    editor = EditorFactory()
+    first = published(issue)
+    second = edition_correct(issue=issue, erratum="第 2 页数据更正", actor=editor)
+    first.refresh_from_db()
+
+    assert first.superseded_at is not None and second.version == 2
+    assert second.directory.startswith(f"{issue.publication.slug}/{issue.number}/v2-")
+    stored = keys(bucket, "editions/")
+    for edition in (first, second):
+        assert f"editions/{edition.directory}/issue.pdf" in stored
+    assert all(key.startswith((f"editions/{first.directory}/", f"editions/{second.directory}/"))
+               for key in stored)

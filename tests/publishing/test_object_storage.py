@@ -315,3 +315,11 @@ def test_a_correction_adds_a_version_prefix_and_keeps_the_old_one(bucket, client
         assert f"editions/{edition.directory}/issue.pdf" in stored
     assert all(key.startswith((f"editions/{first.directory}/", f"editions/{second.directory}/"))
                for key in stored)
+
+
+def test_an_upload_whose_object_is_gone_is_not_found_not_an_error(bucket, client):
+    asset = asset_store(data=png_bytes(40, 30), original_name="图.png")
+    client.force_login(EditorFactory())
+    assert client.get(asset.file.url).status_code == 200
+    storages["default"].delete(asset.file.name)
+    assert client.get(asset.file.url).status_code == 404

@@ -1,0 +1,249 @@
+"""Past one machine (issue 13): two gunicorn nodes behind nginx, two task workers, one
+PostgreSQL database, Redis and an S3 endpoint, all real processes on this machine. An issue
+scheduled once is published exactly once although both workers race for it; both nodes serve
+the new edition; killing a node or a worker (SIGKILL, mid-publish) loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from editorial.models import IssueStatus
+from publishing.models import (
+    AccessLevel,
+    Announcement,
+    Delivery,
+    Edition,
+    EditionClaim,
+    EventKind,
+    IssueEvent,
+    TaskWorker,
+)
+from publishing.releases.services import issue_release_now, publish_issue_task
+from publishing.selectors import issue_edition_root
+from publishing.services import issue_set_access
+from tests.factories import EditorFactory, MemberFactory
+from tests.multinode.cluster import http_get, wait_until
+from tests.publishing.release_fixtures import ready_issue
+
+pytestmark = [pytest.mark.multinode, pytest.mark.slow]
+
+PASSWORD = "multinode-pass-1"
+PUBLISH_TASK = "publishing.releases.services.publish_issue_task"
+
+
+# ---------------------------------------------------------------------- the site's data
+
+
+def _members(count: int = 3) -> list:
+    """Members whose password the production nodes can check (PBKDF2, few iterations)."""
+    until = timezone.localdate() + dt.timedelta(days=100)
+    users = []
+    for index in range(count):
+        user = MemberFactory(username=f"member{index}", expires_on=until)
+        user.password = PBKDF2PasswordHasher().encode(PASSWORD, f"salt{index}", iterations=1000)
+        user.save(update_fields=["password"])
+        users.append(user)
+    return users
+
+
+def _issue(number: int):
+    issue = ready_issue(number)
+    issue_set_access(issue=issue, level=AccessLevel.MEMBERS, embargo_months=0)
+    return issue
+
+
+def _publish_done(issue) -> bool:
+    """Published, announced, and no task of it left queued or running."""
+    issue.refresh_from_db()
+    unfinished = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
+    return (issue.status == IssueStatus.PUBLISHED and not unfinished
+            and Announcement.objects.filter(issue=issue, sent_at__isnull=False).exists())
+
+
+def _failed_tasks() -> list[str]:
+    return [f"{r.task_path}: {r.exception_class_path} {r.traceback}"[-2000:]
+            for r in DBTaskResult.objects.filter(status=TaskResultStatus.FAILED)]
+
+
+def _wait_published(site, issue) -> None:
+    def done() -> bool:
+        failed = _failed_tasks()
+        assert not failed, failed
+        return _publish_done(issue)
+
+    try:
+        wait_until(done, f"issue {issue.number} to be published and announced")
+    except AssertionError:
+        for name in ("worker0", "worker1"):
+            print(f"--- {name}\n{site.procs[name].tail(60)}")
+        raise
+
+
+def _assert_published_once(issue, members) -> Edition:
+    edition = Edition.objects.get(issue=issue)  # one edition row
+    assert edition.version == 1
+    assert IssueEvent.objects.filter(issue=issue, kind=EventKind.PUBLISHED).count() == 1
+    assert IssueEvent.objects.filter(issue=issue, kind=EventKind.ANNOUNCED).count() == 1
+    assert not IssueEvent.objects.filter(issue=issue, kind=EventKind.FAILED).exists()
+    announcement = Announcement.objects.get(issue=issue)  # one announcement batch
+    deliveries = Delivery.objects.filter(announcement=announcement)
+    assert sorted(deliveries.values_list("user_id", flat=True)) == sorted(m.pk for m in members)
+    assert not deliveries.filter(sent_at__isnull=True).exists()
+    return edition
+
+
+# ---------------------------------------------------------------------- HTTP as a member
+
+
+def _cookies(headers) -> dict[str, str]:
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def _login(base: str, username: str) -> str:
+    """Log in through one node's login form; returns the Cookie header of the session."""
+    status, headers, body = http_get(f"{base}/accounts/login/")
+    assert status == 200, body[:500]
+    csrf = _cookies(headers)["csrftoken"]
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urlencode({"username": username, "password": PASSWORD,
+                      "csrfmiddlewaretoken": token}).encode()
+    status, headers, body = http_get(
+        f"{base}/accounts/login/", data=form, cookie=f"csrftoken={csrf}",
+        headers={"Referer": f"https://{base.removeprefix('http://')}/accounts/login/",
+                 "Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 302, body[:2000]
+    session = _cookies(headers)["sessionid"]
+    return f"sessionid={session}"
+
+
+def _urls(issue) -> tuple[str, str]:
+    kwargs = {"publication_slug": issue.publication.slug, "number": issue.number}
+    return reverse("publishing:issue_detail", kwargs=kwargs), reverse("publishing:issue_pdf",
+                                                                       kwargs=kwargs)
+
+
+def _pdf_bytes(edition: Edition) -> bytes:
+    return edition.pdf_path.read_bytes()
+
+
+def _download(base: str, path: str, cookie: str, edition: Edition, *, via_nginx: bool) -> str:
+    """The member's PDF from ``base``: the bytes (through nginx) or the hand-over to nginx
+    (a node asked directly). Returns the upstream nginx used, if any."""
+    status, headers, body = http_get(base + path, cookie=cookie)
+    if via_nginx:
+        assert status == 200, (status, body[:300])
+        assert hashlib.sha256(body).hexdigest() == edition.pdf_sha256
+        return headers.get("X-Upstream", "")
+    assert status == 200, (status, body[:300])
+    assert headers["X-Accel-Redirect"].endswith(f"{edition.directory}/issue.pdf")
+    return ""
+
+
+def _library_page(base: str, path: str, cookie: str, issue) -> str:
+    status, headers, body = http_get(base + path, cookie=cookie)
+    assert status == 200, (status, body[:300])
+    assert issue.articles.first().title.encode() in body
+    assert path.encode() + b"pdf" in body  # the download link of the new edition
+    return headers.get("X-Upstream", "")
+
+
+# ---------------------------------------------------------------------- the tests
+
+
+def test_an_issue_scheduled_once_is_published_once_and_served_by_both_nodes(site):
+    members = _members()
+    issue = _issue(21)
+    editor = EditorFactory()
+    release = issue_release_now(issue=issue, actor=editor, stale_proof_ok=True)
+    # The queue delivers the publish task twice (a redelivery), so both workers, idle and
+    # polling, really race: each runs one copy at the same time.
+    publish_issue_task.enqueue(issue.pk, str(release.token))
+    _wait_published(site, issue)
+
+    edition = _assert_published_once(issue, members)
+    runs = DBTaskResult.objects.filter(task_path=PUBLISH_TASK)
+    assert sorted(runs.values_list("return_value", flat=True)) in (
+        ["already-published", "published"], ["claimed", "published"])
+    assert {r.worker_ids[-1] for r in runs} <= {"mn-worker-0", "mn-worker-1"}
+
+    page, pdf = _urls(issue)
+    cookie = _login(site.node(0), "member0")
+    # nginx takes turns: consecutive pages come from both nodes.
+    upstreams = {_library_page(site.nginx, page, cookie, issue) for _ in range(3)}
+    assert upstreams == {f"127.0.0.1:{port}" for port in site.node_ports}
+    for _ in range(2):
+        _download(site.nginx, pdf, cookie, edition, via_nginx=True)
+    for index in (0, 1):
+        _library_page(site.node(index), page, cookie, issue)
+        _download(site.node(index), pdf, cookie, edition, via_nginx=False)
+    # Without a session: no PDF, from either node.
+    for index in (0, 1):
+        assert http_get(site.node(index) + pdf)[0] == 302
+
+
+def test_killing_a_node_loses_no_request_and_no_session(site):
+    members = _members(2)
+    issue = _issue(22)
+    issue_release_now(issue=issue, actor=EditorFactory(), stale_proof_ok=True)
+    _wait_published(site, issue)
+    edition = _assert_published_once(issue, members)
+    page, pdf = _urls(issue)
+
+    cookie = _login(site.node(0), "member1")  # a session made on node 0 …
+    _download(site.node(1), pdf, cookie, edition, via_nginx=False)  # … works on node 1
+
+    site.procs["node0"].kill()  # SIGKILL to gunicorn's master and its workers
+    assert http_get(site.node(0) + page)[0] == 0  # node 0 is gone
+    survivor = f"127.0.0.1:{site.node_ports[1]}"
+    for _ in range(6):  # nginx passes each request on to node 1; none fails
+        assert _library_page(site.nginx, page, cookie, issue).endswith(survivor)
+        assert _download(site.nginx, pdf, cookie, edition, via_nginx=True).endswith(survivor)
+    # A new login (on the survivor, through nginx's upstream) and the old session both work.
+    _download(site.nginx, pdf, _login(site.node(1), "member0"), edition, via_nginx=True)
+
+
+def test_killing_a_worker_mid_publish_loses_nothing(site):
+    members = _members(2)
+    issue = _issue(23)
+    issue_release_now(issue=issue, actor=EditorFactory(), stale_proof_ok=True)
+    root = issue_edition_root(issue)
+    workers = {site.procs[f"worker{i}"].pid: f"worker{i}" for i in (0, 1)}
+
+    def rendering():
+        claim = EditionClaim.objects.filter(issue=issue).first()
+        staging = root.is_dir() and any(p.name.startswith(".staging-") for p in root.iterdir())
+        return claim if claim is not None and staging else None
+
+    claim = wait_until(rendering, "a worker to claim the issue and start rendering")
+    assert claim.pid in workers, (claim.pid, workers)
+    victim = workers[claim.pid]
+    assert not Edition.objects.filter(issue=issue).exists()
+    site.procs[victim].kill()  # SIGKILL while it holds the claim, mid-render
+
+    _wait_published(site, issue)
+    edition = _assert_published_once(issue, members)
+    run = DBTaskResult.objects.get(task_path=PUBLISH_TASK)
+    other = "mn-worker-1" if victim == "worker0" else "mn-worker-0"
+    assert run.worker_ids == [f"mn-{victim.replace('worker', 'worker-')}", other]
+    assert run.return_value == "published"
+    assert not EditionClaim.objects.filter(issue=issue).exists()
+    assert not TaskWorker.objects.filter(worker_id=run.worker_ids[0]).exists()
+    # The dead run's half-written staging folder was swept: only the recorded version is there.
+    assert sorted(p.name for p in root.iterdir()) == ["v1"]
+    _page, pdf = _urls(issue)
+    _download(site.nginx, pdf, _login(site.node(0), "member0"), edition, via_nginx=True)

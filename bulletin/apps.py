@@ -15,3 +15,4 @@ class BulletinConfig(AppConfig):
         checks.register(project_checks.check_database_reachable, checks.Tags.database)
         checks.register(project_checks.check_email_backend, checks.Tags.security, deploy=True)
         checks.register(project_checks.check_site_url, checks.Tags.security, deploy=True)
+        checks.register(project_checks.check_object_storage)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.checks import Error
 
 from bulletin.database import database_description, database_unreachable
+from bulletin.storages import ADDRESSING_STYLES
 
 # Backends that write whole messages (with their password-reset and invitation links) to the
 # process's output or to files, instead of sending them.
@@ -68,3 +69,43 @@ def check_site_url(app_configs=None, **kwargs) -> list[Error]:
             id="bulletin.E003",
         )]
     return []
+
+
+def check_object_storage(app_configs=None, **kwargs) -> list[Error]:
+    """A half-configured bucket would put some files nowhere: refuse to start instead."""
+    s3 = {key: value for key, value in settings.BULLETIN_S3.items() if key != "URL_EXPIRE"}
+    problems = []
+    if any(s3.values()):
+        missing = [f"BULLETIN_S3_{key}" for key in ("BUCKET",) if not s3.get(key)]
+        if bool(s3.get("ACCESS_KEY_ID")) != bool(s3.get("SECRET_ACCESS_KEY")):
+            missing.append("BULLETIN_S3_SECRET_ACCESS_KEY" if s3.get("ACCESS_KEY_ID")
+                           else "BULLETIN_S3_ACCESS_KEY_ID")
+        if not s3.get("ENDPOINT_URL") and not s3.get("REGION"):
+            missing.append("BULLETIN_S3_ENDPOINT_URL (or BULLETIN_S3_REGION for AWS)")
+        if missing:
+            problems.append(Error(
+                "Object storage is half-configured: " + ", ".join(missing) + " missing.",
+                hint="Set every BULLETIN_S3_* setting the bucket needs (docs/deploy.md), or none "
+                     "of them to keep files in folders on this machine.",
+                id="bulletin.E004",
+            ))
+        style = s3.get("ADDRESSING_STYLE")
+        if style and style not in ADDRESSING_STYLES:
+            problems.append(Error(
+                f"BULLETIN_S3_ADDRESSING_STYLE is '{style}'.",
+                hint="Use one of: " + ", ".join(ADDRESSING_STYLES) + " (MinIO: path; OSS: virtual).",
+                id="bulletin.E004",
+            ))
+    if settings.BULLETIN_DOWNLOADS_OBJECT_MODE not in {"redirect", "proxy"}:
+        problems.append(Error(
+            f"BULLETIN_DOWNLOADS_OBJECT_MODE is '{settings.BULLETIN_DOWNLOADS_OBJECT_MODE}'.",
+            hint="Use 'redirect' (a signed URL) or 'proxy' (Django streams the object).",
+            id="bulletin.E005",
+        ))
+    if settings.BULLETIN_DOWNLOADS_URL_EXPIRE <= 0:
+        problems.append(Error(
+            f"BULLETIN_DOWNLOADS_URL_EXPIRE is {settings.BULLETIN_DOWNLOADS_URL_EXPIRE}.",
+            hint="Give the signed download URLs' lifetime in seconds (default 60).",
+            id="bulletin.E005",
+        ))
+    return problems

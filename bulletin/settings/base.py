@@ -7,6 +7,8 @@ from django.templatetags.static import static
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from bulletin.storages import filesystem_storages
+
 _static_lazy = lazy(static, str)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -131,10 +133,18 @@ DOWNLOADS_ACCEL_REDIRECT_PREFIX = env.str("DOWNLOADS_ACCEL_REDIRECT_PREFIX", def
 COVERS_ROOT = env.path("COVERS_ROOT", default=BASE_DIR / "var" / "covers")
 COVERS_URL = env.str("COVERS_URL", default="/covers/")
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Named storages (bulletin/storages.py): uploads ("default"), "editions", "proofs" and "covers".
+# Here the folders above; production puts them on an S3-compatible bucket when BULLETIN_S3_BUCKET
+# is set (docs/deploy.md, "Scaling out"). Code reads and writes them only through
+# django.core.files.storage.storages[name].
+STORAGES = filesystem_storages("django.contrib.staticfiles.storage.StaticFilesStorage")
+# The bucket's settings (production.py reads them from BULLETIN_S3_*); empty: folders.
+# A half-filled one is refused by a system check (bulletin.E004).
+BULLETIN_S3: dict = {}
+# Member downloads from object storage, after the access check and the download log: "redirect"
+# answers 302 to a signed URL valid this many seconds; "proxy" streams the object through Django.
+BULLETIN_DOWNLOADS_URL_EXPIRE = env.int("BULLETIN_DOWNLOADS_URL_EXPIRE", default=60)
+BULLETIN_DOWNLOADS_OBJECT_MODE = env.str("BULLETIN_DOWNLOADS_OBJECT_MODE", default="redirect")
 
 # Uploads: files above this size are refused before Pillow looks at them.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -186,6 +196,15 @@ BULLETIN_SITE_URL = SITE_URL  # the name used before SITE_URL; kept for code tha
 
 # Sessions are read on every member's page view: from the cache first, the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# CACHES: Django's default, local memory per process (dev, tests, one machine). Production sets
+# BULLETIN_REDIS_URL (redis://host:6379/0) for one cache shared by every process and node.
+
+
+def redis_cache(url: str) -> dict:
+    """The shared cache on Redis. Keys carry the project's prefix, so a Redis database may be
+    shared with other software; a Redis that stops answering fails requests loudly."""
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+            "KEY_PREFIX": "bulletin", "TIMEOUT": 300}
 
 LOGIN_URL = "login"
 # Workspace users land on their dashboard, everyone else on the library (bulletin/views.py).

@@ -1,7 +1,9 @@
 """Production: everything secret or site-specific must come from the environment."""
 
+from bulletin.storages import filesystem_storages, object_storages
+
 from .base import *  # noqa: F403
-from .base import axes_client_address_settings, env
+from .base import axes_client_address_settings, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -9,10 +11,27 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+# Files: folders on one machine; with BULLETIN_S3_BUCKET, one S3-compatible bucket (AWS S3,
+# Aliyun OSS, MinIO) shared by every node, no shared filesystem (docs/deploy.md).
+BULLETIN_S3 = {
+    "ENDPOINT_URL": env.str("BULLETIN_S3_ENDPOINT_URL", default=""),
+    "BUCKET": env.str("BULLETIN_S3_BUCKET", default=""),
+    "ACCESS_KEY_ID": env.str("BULLETIN_S3_ACCESS_KEY_ID", default=""),
+    "SECRET_ACCESS_KEY": env.str("BULLETIN_S3_SECRET_ACCESS_KEY", default=""),
+    "REGION": env.str("BULLETIN_S3_REGION", default=""),
+    "ADDRESSING_STYLE": env.str("BULLETIN_S3_ADDRESSING_STYLE", default=""),
+    "SIGNATURE_VERSION": env.str("BULLETIN_S3_SIGNATURE_VERSION", default=""),
+    "URL_EXPIRE": BULLETIN_DOWNLOADS_URL_EXPIRE,  # noqa: F405
 }
+_static_backend = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+STORAGES = (object_storages(BULLETIN_S3, _static_backend) if BULLETIN_S3["BUCKET"]
+            else filesystem_storages(_static_backend))
+
+# A cache shared by every node (sessions are cached_db: they share it too). Without it, each
+# process keeps its own; content caches are keyed on content versions either way.
+BULLETIN_REDIS_URL = env.str("BULLETIN_REDIS_URL", default="")
+if BULLETIN_REDIS_URL:
+    CACHES = {"default": redis_cache(BULLETIN_REDIS_URL)}
 
 # docs/deploy.md puts one TLS-terminating proxy in front.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)

@@ -128,6 +128,82 @@ def test_production_trusts_one_proxy_hop_for_the_client_address_unless_told_othe
     assert none.stdout.split() == ["None", "REMOTE_ADDR"]
 
 
+S3_ENV = {
+    "BULLETIN_S3_ENDPOINT_URL": "http://minio.internal:9000",
+    "BULLETIN_S3_BUCKET": "bulletin-files",
+    "BULLETIN_S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "BULLETIN_S3_SECRET_ACCESS_KEY": "secret-example",
+    "BULLETIN_S3_REGION": "cn-north-1",
+    "BULLETIN_S3_ADDRESSING_STYLE": "path",
+}
+SHOW_FILES = """
+import json, django
+django.setup()
+from django.conf import settings as s
+from django.core.files.storage import storages
+from django.core.cache import caches
+def describe(name):
+    st = storages[name]
+    return [type(st).__name__, getattr(st, "bucket_name", None), str(st.location),
+            getattr(st, "endpoint_url", None), getattr(st, "addressing_style", None),
+            getattr(st, "querystring_auth", None), getattr(st, "default_acl", "n/a")]
+print(json.dumps({
+    "stores": {n: describe(n) for n in ("default", "editions", "proofs", "covers")},
+    "cache": s.CACHES["default"]["BACKEND"], "cache_at": s.CACHES["default"].get("LOCATION", ""),
+}))
+"""
+
+
+def _files(env: dict[str, str]) -> dict:
+    result = run_python(SHOW_FILES, "bulletin.settings.production", env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_keeps_files_in_folders_and_the_cache_per_process_by_default():
+    values = _files(PRODUCTION_ENV)
+    assert {name: store[0] for name, store in values["stores"].items()} == {
+        "default": "FileSystemStorage", "editions": "EditionsStorage",
+        "proofs": "EditionsStorage", "covers": "CoversStorage"}
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_production_puts_every_file_on_one_private_bucket_and_the_cache_on_redis():
+    values = _files(PRODUCTION_ENV | S3_ENV | {"BULLETIN_REDIS_URL": "redis://cache.internal:6379/0"})
+    prefixes = {}
+    for name, (kind, bucket, location, endpoint, style, signed, acl) in values["stores"].items():
+        assert (kind, bucket, endpoint, style, signed, acl) == (
+            "S3Storage", "bulletin-files", "http://minio.internal:9000", "path", True, None), name
+        prefixes[name] = location
+    assert prefixes == {"default": "media", "editions": "editions", "proofs": "editions",
+                        "covers": "covers"}
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache_at"] == "redis://cache.internal:6379/0"
+    result = _check_deploy(PRODUCTION_ENV | S3_ENV)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("left_out", "named"), [
+    ("BULLETIN_S3_BUCKET", "BULLETIN_S3_BUCKET"),
+    ("BULLETIN_S3_SECRET_ACCESS_KEY", "BULLETIN_S3_SECRET_ACCESS_KEY"),
+    ("BULLETIN_S3_ACCESS_KEY_ID", "BULLETIN_S3_ACCESS_KEY_ID"),
+])
+def test_production_refuses_a_half_configured_bucket(left_out, named):
+    env = PRODUCTION_ENV | {k: v for k, v in S3_ENV.items() if k != left_out}
+    result = run_python("from django.core.management import execute_from_command_line;"
+                        "execute_from_command_line(['manage.py', 'check'])",
+                        "bulletin.settings.production", env)
+    assert result.returncode != 0
+    assert "bulletin.E004" in result.stderr and named in result.stderr
+
+
+def test_production_refuses_an_unknown_addressing_style_or_download_mode():
+    result = _check_deploy(PRODUCTION_ENV | S3_ENV | {"BULLETIN_S3_ADDRESSING_STYLE": "sideways",
+                                                      "BULLETIN_DOWNLOADS_OBJECT_MODE": "mail"})
+    assert result.returncode != 0
+    assert "bulletin.E004" in result.stderr and "bulletin.E005" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = run_python("import django; django.setup()", "bulletin.settings.production", env)

@@ -127,7 +127,10 @@ class Cluster:
     node_ports: list[int] = field(default_factory=list)
     s3_port: int = 0
     s3_bucket: str = "bulletin-multinode"
-    shared: Path | None = None  # the one media/editions folder while storage is the filesystem
+    # True: media and editions on the S3 endpoint, each process with folders of its own (no
+    # shared filesystem). False: one folder shared by every process, nginx sending editions.
+    object_storage: bool = False
+    shared: Path | None = None
     procs: dict[str, Proc] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ environment
@@ -150,21 +153,43 @@ class Cluster:
             "EMAIL_URL": "memorymail://",
             "TRUSTED_PROXY_COUNT": "1",
             "STATIC_ROOT": str(self.static_root),
-            "CACHE_URL": self.redis_url,
-            "REDIS_URL": self.redis_url,
+            "BULLETIN_REDIS_URL": self.redis_url,
             # Dead holders on this host are seen at once from the process table; the lease
             # only sets how often a worker looks (a quarter of it).
             "BULLETIN_LEASE_SECONDS": "4",
             "BULLETIN_RENDER_MEMORY_MB": "0",
             "LOG_LEVEL": "INFO",
         }
-        assert self.shared is not None
-        env.update({"MEDIA_ROOT": str(self.shared / "media"),
-                    "EDITIONS_ROOT": str(self.shared / "editions"),
-                    "COVERS_ROOT": str(self.shared / "covers"),
-                    "DOWNLOADS_ACCEL_REDIRECT_PREFIX": "/_editions/"})
+        if self.object_storage:
+            env.update({f"BULLETIN_S3_{key}": value for key, value in self.s3_settings().items()})
+            folders = own  # whatever a process writes locally stays its own
+        else:
+            assert self.shared is not None
+            folders = self.shared
+            env["DOWNLOADS_ACCEL_REDIRECT_PREFIX"] = "/_editions/"
+        env.update({"MEDIA_ROOT": str(folders / "media"), "EDITIONS_ROOT": str(folders / "editions"),
+                    "COVERS_ROOT": str(folders / "covers")})
         env.update(extra)
         return env
+
+    def s3_settings(self) -> dict[str, str]:
+        """The bucket, as production reads it from BULLETIN_S3_* (moto takes any key)."""
+        return {"ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}", "BUCKET": self.s3_bucket,
+                "ACCESS_KEY_ID": "multinode", "SECRET_ACCESS_KEY": "multinode-secret",
+                "REGION": "us-east-1", "ADDRESSING_STYLE": "path", "SIGNATURE_VERSION": "s3v4"}
+
+    def s3_client(self):
+        import boto3
+
+        s3 = self.s3_settings()
+        return boto3.client("s3", endpoint_url=s3["ENDPOINT_URL"], region_name=s3["REGION"],
+                            aws_access_key_id=s3["ACCESS_KEY_ID"],
+                            aws_secret_access_key=s3["SECRET_ACCESS_KEY"])
+
+    def s3_keys(self, prefix: str = "") -> list[str]:
+        pages = self.s3_client().get_paginator("list_objects_v2").paginate(
+            Bucket=self.s3_bucket, Prefix=prefix)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
 
     # ------------------------------------------------------------------ processes
 

@@ -21,6 +21,8 @@ from tests.multinode.cluster import Cluster, free_port, wait_until
 from tests.processes.children import database_url
 
 REDIS = ("127.0.0.1", 6379)
+# Media and editions on the S3 endpoint (no shared folder), or in one folder every process shares.
+OBJECT_STORAGE = False
 
 
 def _redis_answers() -> bool:
@@ -75,7 +77,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     site = Cluster(tmp=tmp, db_url=db_url, redis_url=f"redis://{REDIS[0]}:{REDIS[1]}/{db}",
                    static_root=tmp / "static", nginx_port=free_port(),
                    node_ports=[free_port(), free_port()], s3_port=free_port(),
-                   shared=tmp / "shared")
+                   shared=tmp / "shared", object_storage=OBJECT_STORAGE)
     for sub in ("media", "editions", "covers"):
         (site.shared / sub).mkdir(parents=True)
     try:
@@ -85,6 +87,8 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
             site.start_node(index)
         nginx = site.start_nginx()
         site.wait_for_port(s3, site.s3_port)
+        if site.object_storage:
+            site.s3_client().create_bucket(Bucket=site.s3_bucket)
         site.wait_for_port(nginx, site.nginx_port)
         for index in (0, 1):
             site.wait_for_node(index)
@@ -98,9 +102,18 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
 def site(cluster, transactional_db, settings):
     """The cluster with both nodes up and two fresh workers registered on this test's
     database (the flush after each test removes their rows, so each test starts its own)."""
-    settings.MEDIA_ROOT = cluster.shared / "media"
-    settings.EDITIONS_ROOT = cluster.shared / "editions"
-    settings.COVERS_ROOT = cluster.shared / "covers"
+    if cluster.object_storage:  # the test process writes (the cover image) to the bucket too
+        from bulletin.storages import object_storages
+
+        s3 = {**cluster.s3_settings(), "URL_EXPIRE": 60}
+        settings.BULLETIN_S3 = s3
+        settings.STORAGES = object_storages(s3, settings.STORAGES["staticfiles"]["BACKEND"])
+        folders = cluster.tmp / "test-process"
+    else:
+        folders = cluster.shared
+    settings.MEDIA_ROOT = folders / "media"
+    settings.EDITIONS_ROOT = folders / "editions"
+    settings.COVERS_ROOT = folders / "covers"
     for index in (0, 1):
         if not cluster.procs[f"node{index}"].alive():
             cluster.start_node(index)

@@ -9,9 +9,12 @@ import datetime as dt
 import hashlib
 import re
 from http.cookies import SimpleCookie
+from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 import pytest
+import redis
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +107,22 @@ def _assert_published_once(issue, members) -> Edition:
     return edition
 
 
+def _edition_files(site, issue, edition: Edition) -> set[str]:
+    """What the issue's edition space holds: "recorded" for files of the recorded edition,
+    else the stray names (staging files, unrecorded versions)."""
+    if site.object_storage:
+        version = PurePosixPath("editions", edition.directory)
+        keys = site.s3_keys(f"{version.parent}/")
+        found = {"recorded" if key.startswith(f"{version}/") else key for key in keys}
+        # No process kept an edition file in a folder of its own: nothing is shared but S3.
+        local = [str(p) for p in site.tmp.glob("*/editions/**/*") if p.is_file()]
+        assert not local, local
+        return found
+    root = issue_edition_root(issue)
+    return {"recorded" if str(p.relative_to(settings.EDITIONS_ROOT)) == edition.directory
+            else p.name for p in root.iterdir()}
+
+
 # ---------------------------------------------------------------------- HTTP as a member
 
 
@@ -137,21 +156,24 @@ def _urls(issue) -> tuple[str, str]:
                                                                        kwargs=kwargs)
 
 
-def _pdf_bytes(edition: Edition) -> bytes:
-    return edition.pdf_path.read_bytes()
-
-
-def _download(base: str, path: str, cookie: str, edition: Edition, *, via_nginx: bool) -> str:
-    """The member's PDF from ``base``: the bytes (through nginx) or the hand-over to nginx
-    (a node asked directly). Returns the upstream nginx used, if any."""
+def _download(site, base: str, path: str, cookie: str, edition: Edition) -> str:
+    """The member's PDF from ``base`` (nginx or one node), byte for byte: a redirect to a
+    signed URL on the S3 endpoint, or (shared folder) the file nginx sends after Django's
+    hand-over, which a node asked directly answers with the X-Accel-Redirect header alone.
+    Returns the node nginx passed the request to."""
     status, headers, body = http_get(base + path, cookie=cookie)
-    if via_nginx:
+    if site.object_storage:
+        assert status == 302, (status, body[:300])
+        signed = headers["Location"]
+        assert signed.startswith(f"http://127.0.0.1:{site.s3_port}/") and "Signature" in signed
+        status, _headers, body = http_get(signed)
+    elif base != site.nginx:
         assert status == 200, (status, body[:300])
-        assert hashlib.sha256(body).hexdigest() == edition.pdf_sha256
-        return headers.get("X-Upstream", "")
+        assert headers["X-Accel-Redirect"].endswith(f"{edition.directory}/issue.pdf")
+        return ""
     assert status == 200, (status, body[:300])
-    assert headers["X-Accel-Redirect"].endswith(f"{edition.directory}/issue.pdf")
-    return ""
+    assert hashlib.sha256(body).hexdigest() == edition.pdf_sha256
+    return headers.get("X-Upstream", "")
 
 
 def _library_page(base: str, path: str, cookie: str, issue) -> str:
@@ -176,6 +198,7 @@ def test_an_issue_scheduled_once_is_published_once_and_served_by_both_nodes(site
     _wait_published(site, issue)
 
     edition = _assert_published_once(issue, members)
+    assert _edition_files(site, issue, edition) == {"recorded"}
     runs = DBTaskResult.objects.filter(task_path=PUBLISH_TASK)
     assert sorted(runs.values_list("return_value", flat=True)) in (
         ["already-published", "published"], ["claimed", "published"])
@@ -187,10 +210,10 @@ def test_an_issue_scheduled_once_is_published_once_and_served_by_both_nodes(site
     upstreams = {_library_page(site.nginx, page, cookie, issue) for _ in range(3)}
     assert upstreams == {f"127.0.0.1:{port}" for port in site.node_ports}
     for _ in range(2):
-        _download(site.nginx, pdf, cookie, edition, via_nginx=True)
+        _download(site, site.nginx, pdf, cookie, edition)
     for index in (0, 1):
         _library_page(site.node(index), page, cookie, issue)
-        _download(site.node(index), pdf, cookie, edition, via_nginx=False)
+        _download(site, site.node(index), pdf, cookie, edition)
     # Without a session: no PDF, from either node.
     for index in (0, 1):
         assert http_get(site.node(index) + pdf)[0] == 302
@@ -205,16 +228,19 @@ def test_killing_a_node_loses_no_request_and_no_session(site):
     page, pdf = _urls(issue)
 
     cookie = _login(site.node(0), "member1")  # a session made on node 0 …
-    _download(site.node(1), pdf, cookie, edition, via_nginx=False)  # … works on node 1
+    _download(site, site.node(1), pdf, cookie, edition)  # … works on node 1
+    # … and lives in the shared cache (cached_db sessions on Redis), not only in one process.
+    session_key = cookie.split("=", 1)[1]
+    assert redis.Redis.from_url(site.redis_url).keys(f"bulletin:*{session_key}")
 
     site.procs["node0"].kill()  # SIGKILL to gunicorn's master and its workers
     assert http_get(site.node(0) + page)[0] == 0  # node 0 is gone
     survivor = f"127.0.0.1:{site.node_ports[1]}"
     for _ in range(6):  # nginx passes each request on to node 1; none fails
         assert _library_page(site.nginx, page, cookie, issue).endswith(survivor)
-        assert _download(site.nginx, pdf, cookie, edition, via_nginx=True).endswith(survivor)
+        assert _download(site, site.nginx, pdf, cookie, edition).endswith(survivor)
     # A new login (on the survivor, through nginx's upstream) and the old session both work.
-    _download(site.nginx, pdf, _login(site.node(1), "member0"), edition, via_nginx=True)
+    _download(site, site.nginx, pdf, _login(site.node(1), "member0"), edition)
 
 
 def test_killing_a_worker_mid_publish_loses_nothing(site):
@@ -225,9 +251,12 @@ def test_killing_a_worker_mid_publish_loses_nothing(site):
     workers = {site.procs[f"worker{i}"].pid: f"worker{i}" for i in (0, 1)}
 
     def rendering():
+        """A worker holds the claim (on a shared folder: and has begun writing staging files)."""
         claim = EditionClaim.objects.filter(issue=issue).first()
+        if claim is None or site.object_storage:
+            return claim
         staging = root.is_dir() and any(p.name.startswith(".staging-") for p in root.iterdir())
-        return claim if claim is not None and staging else None
+        return claim if staging else None
 
     claim = wait_until(rendering, "a worker to claim the issue and start rendering")
     assert claim.pid in workers, (claim.pid, workers)
@@ -243,7 +272,7 @@ def test_killing_a_worker_mid_publish_loses_nothing(site):
     assert run.return_value == "published"
     assert not EditionClaim.objects.filter(issue=issue).exists()
     assert not TaskWorker.objects.filter(worker_id=run.worker_ids[0]).exists()
-    # The dead run's half-written staging folder was swept: only the recorded version is there.
-    assert sorted(p.name for p in root.iterdir()) == ["v1"]
+    # Whatever the dead run had written was swept or never shown: only the recorded version.
+    assert _edition_files(site, issue, edition) == {"recorded"}
     _page, pdf = _urls(issue)
-    _download(site.nginx, pdf, _login(site.node(0), "member0"), edition, via_nginx=True)
+    _download(site, site.nginx, pdf, _login(site.node(0), "member0"), edition)

@@ -20,6 +20,7 @@ import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.utils.encoding import filepath_to_uri
 
 # The key prefix of each named storage inside the bucket. Proofs share the editions' prefix,
 # as they share EDITIONS_ROOT on a filesystem: Proof.directory is relative to it.
@@ -65,6 +66,36 @@ class CoversStorage(_SettingRootStorage):
     url_setting = "COVERS_URL"
 
 
+def _object_storage_base():
+    # Imported on use: boto3 costs start-up time, and one machine never needs it.
+    from storages.backends.s3 import S3Storage
+
+    return S3Storage
+
+
+class _SiteURLMixin:
+    """A bucket whose files are linked at this site's own address (``url_setting`` + name),
+    where a view checks access (uploads) or proxies (covers); the bucket stays private."""
+
+    url_setting = ""
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        return getattr(settings, self.url_setting) + filepath_to_uri(name)
+
+
+def __getattr__(name: str):
+    """``MediaS3Storage`` and ``CoversS3Storage``, built when STORAGES first asks for them."""
+    if name == "MediaS3Storage":
+        cls = type(name, (_SiteURLMixin, _object_storage_base()), {"url_setting": "MEDIA_URL"})
+    elif name == "CoversS3Storage":
+        cls = type(name, (_SiteURLMixin, _object_storage_base()), {"url_setting": "COVERS_URL"})
+    else:
+        raise AttributeError(name)
+    cls.__module__ = __name__
+    globals()[name] = cls
+    return cls
+
+
 def filesystem_storages(staticfiles_backend: str) -> dict:
     """One machine: today's folders."""
     return {
@@ -99,8 +130,12 @@ def object_storages(s3: dict, staticfiles_backend: str) -> dict:
                "OPTIONS": {**common, "location": prefix}}
         for name, prefix in OBJECT_PREFIXES.items()
     }
-    # Uploads keep Django's "never overwrite another upload" (a random suffix on a clash).
+    # Uploads keep Django's "never overwrite another upload" (a random suffix on a clash), and
+    # are linked at MEDIA_URL (bodies store that address; the view checks access). Covers are
+    # linked at COVERS_URL, proxied by Django. Editions and proofs sign their URLs.
+    stores["default"]["BACKEND"] = "bulletin.storages.MediaS3Storage"
     stores["default"]["OPTIONS"]["file_overwrite"] = False
+    stores["covers"]["BACKEND"] = "bulletin.storages.CoversS3Storage"
     stores["staticfiles"] = {"BACKEND": staticfiles_backend}
     return stores
 

@@ -14,6 +14,9 @@ answer is the file (200) or a part of it (206), the response carries only the he
 validators are nginx's own (ETag ``"<mtime hex>-<size hex>"``, Last-Modified from the same mtime),
 so a browser revalidating a copy nginx sent gets the same answer from either side. Without the
 setting (development, tests) Django streams the file as before.
+
+Files on object storage (``publishing.filestore.StoredFile``) are never on this machine:
+``stored_response`` redirects a download to a short-lived signed URL, or proxies it.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe, quote_etag
+
+from publishing.filestore import StoredFile
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 CHUNK = 64 * 1024
@@ -77,7 +82,8 @@ def accel_location(path: Path) -> str | None:
 def counts_as_download(response: HttpResponse) -> bool:
     """Whether the response hands over the file from its first byte: a whole file or the
     first part of a ranged download (a resumed download is not a new one; 304 is no download)."""
-    return response.status_code in {200, 206} and getattr(response, "first_byte", None) == 0
+    return (response.status_code in {200, 206, 302}
+            and getattr(response, "first_byte", None) == 0)
 
 
 def _parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
@@ -123,10 +129,58 @@ def _unsatisfiable(size: int) -> HttpResponse:
     return response
 
 
-def file_response(request: HttpRequest, path: Path, *, filename: str | None,
+def _range_start(request: HttpRequest) -> int | None:
+    """Where a Range asks a redirected download to start: 0 without one, None for a suffix."""
+    header = request.headers.get("Range")
+    if not header:
+        return 0
+    match = _RANGE_RE.match(header.strip())
+    if not match:
+        return 0  # multi-range or malformed: the whole file
+    first = match.group(1)
+    return _position(first, 10**_MAX_DIGITS) if first else None
+
+
+def stored_response(request: HttpRequest, file: StoredFile, *, filename: str | None,
+                    content_type: str, private: bool) -> HttpResponse:
+    """A file in the bucket, after the view's access check. A download (``filename``) answers
+    302 to a URL signed for ``BULLETIN_DOWNLOADS_URL_EXPIRE`` seconds that makes the bucket send
+    the same Content-Type and Content-Disposition (RFC 5987 ``filename*`` for a Chinese name);
+    the bucket answers Range and conditional requests itself. Everything else (the HTML
+    edition's pages and images, whose relative links must stay on this site), and every file
+    when ``BULLETIN_DOWNLOADS_OBJECT_MODE`` is "proxy", is streamed through Django."""
+    store = file.storage
+    if filename and settings.BULLETIN_DOWNLOADS_OBJECT_MODE == "redirect":
+        parameters = {"ResponseContentType": content_type,
+                      "ResponseContentDisposition": content_disposition_header(True, filename)}
+        url = store.url(file.name, parameters=parameters,
+                        expire=settings.BULLETIN_DOWNLOADS_URL_EXPIRE)
+        response = HttpResponseRedirect(url)
+        # The signed URL expires: neither the browser nor a proxy may keep the redirect.
+        response["Cache-Control"] = "private, no-store"
+        response.first_byte = _range_start(request)
+        return response
+    handle = store.open(file.name, "rb")
+    response = FileResponse(handle, as_attachment=bool(filename), filename=filename or "",
+                            content_type=content_type)
+    size = file.size if file.size is not None else store.size(file.name)
+    response["Content-Length"] = str(size)
+    response.first_byte = 0
+    response.block_size = CHUNK
+    response["Cache-Control"] = ("private, max-age=0, must-revalidate" if private
+                                 else "public, max-age=3600")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def file_response(request: HttpRequest, path: Path | StoredFile, *, filename: str | None,
                   content_type: str, private: bool) -> HttpResponse:
     """Stream ``path``, as an attachment named ``filename`` if given (RFC 6266 ``filename*``
-    for non-ASCII names) or inline, answering conditional and Range requests."""
+    for non-ASCII names) or inline, answering conditional and Range requests. A file in a
+    bucket goes to ``stored_response``."""
+    if isinstance(path, StoredFile):
+        return stored_response(request, path, filename=filename, content_type=content_type,
+                               private=private)
     stat = path.stat()
     etag = _etag(stat)
     last_modified = http_date(stat.st_mtime)

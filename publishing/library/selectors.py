@@ -34,6 +34,8 @@ from editorial.models import (
     Issue,
     IssueStatus,
 )
+from publishing import filestore
+from publishing.filestore import StoredFile
 from publishing.library import grams, permissions
 from publishing.library.mailing import delivery_counts
 from publishing.models import (
@@ -88,10 +90,12 @@ def _with_cover_urls(issues: list[Issue]) -> list[Issue]:
     """Give each issue ``cover_url``: the static thumbnail made at publish when it exists,
     else the view that makes it (issues published before thumbnails were made at publish)."""
     root = Path(settings.COVERS_ROOT)
+    # In a bucket, no per-cover request: publishing made the thumbnail (after_publish_task).
+    stored = filestore.on_object_storage("covers")
     for issue in issues:
         current = issue.current_editions[0] if issue.current_editions else None
         name = current and issue_cover_name(issue, current)
-        if name and (root / name).is_file():
+        if name and (stored or (root / name).is_file()):
             issue.cover_url = settings.COVERS_URL + name
         else:
             issue.cover_url = reverse("publishing:issue_cover",
@@ -298,7 +302,7 @@ def issue_for_download(*, publication_slug: str, number: int,
                else editions.filter(superseded_at__isnull=True)).first()
     if edition is None:
         return issue_with_contents(publication_slug=publication_slug, number=number), None
-    if not edition.pdf_path.is_file():
+    if edition_pdf_file(edition) is None:
         return edition.issue, None
     return edition.issue, edition
 
@@ -308,9 +312,18 @@ def issue_edition_for_download(issue: Issue, version: int | None) -> Edition | N
     editions = issue.editions.all()
     edition = (editions.filter(version=version).first() if version is not None
                else editions.filter(superseded_at__isnull=True).first())
-    if edition is None or not edition.pdf_path.is_file():
+    if edition is None or edition_pdf_file(edition) is None:
         return None
     return edition
+
+
+def edition_pdf_file(edition: Edition) -> Path | StoredFile | None:
+    """The edition's PDF: a local file, or its object in the bucket. The latter is trusted
+    without asking the bucket (one request fewer per download): an Edition row is recorded
+    only after every file of its version was uploaded (``publishing.filestore``)."""
+    if filestore.on_object_storage("editions"):
+        return StoredFile("editions", f"{edition.directory}/issue.pdf", edition.pdf_size)
+    return edition.pdf_path if edition.pdf_path.is_file() else None
 
 
 class _Once:
@@ -382,24 +395,29 @@ def member_list_context(page: str | int | None = None) -> dict:
 # --------------------------------------------------------------------------- production
 
 
+def issue_edition_key(issue: Issue) -> str:
+    """Where ``issue``'s versions and proofs live inside the editions storage."""
+    return f"{issue.publication.slug}/{issue.number}"
+
+
 def issue_edition_root(issue: Issue) -> Path:
-    """Folder holding every version, proof and thumbnail of ``issue``."""
-    return Path(settings.EDITIONS_ROOT) / issue.publication.slug / str(issue.number)
+    """Folder holding every version, proof and thumbnail of ``issue`` (on a filesystem)."""
+    return Path(settings.EDITIONS_ROOT) / issue_edition_key(issue)
 
 
 def issue_current_edition(issue: Issue) -> Edition | None:
     return issue.editions.filter(superseded_at__isnull=True).order_by("-version").first()
 
 
-def issue_published_pdf(issue: Issue) -> Path | None:
+def issue_published_pdf(issue: Issue) -> Path | StoredFile | None:
     """The PDF members get: the current edition's, if the issue has been published."""
     edition = issue_current_edition(issue)
-    if edition is None or not edition.pdf_path.is_file():
+    if edition is None:
         return None
-    return edition.pdf_path
+    return edition_pdf_file(edition)
 
 
-def issue_edition_html_file(issue: Issue, relative_path: str) -> Path | None:
+def issue_edition_html_file(issue: Issue, relative_path: str) -> Path | StoredFile | None:
     """A file of the current edition's HTML folder by its path there, or None.
 
     Only plain paths inside the folder: no ``..``, no hidden names, nothing a symlink leads
@@ -412,6 +430,9 @@ def issue_edition_html_file(issue: Issue, relative_path: str) -> Path | None:
     if any(part in {"", ".", ".."} or part.startswith(".") or "\\" in part or "\x00" in part
            for part in parts):
         return None
+    if filestore.on_object_storage("editions"):
+        name = f"{edition.directory}/html/" + "/".join(parts)
+        return StoredFile("editions", name) if filestore.storage("editions").exists(name) else None
     root = edition.html_path.resolve()
     path = root.joinpath(*parts).resolve()
     if not path.is_relative_to(root) or not path.is_file():
@@ -419,6 +440,6 @@ def issue_edition_html_file(issue: Issue, relative_path: str) -> Path | None:
     return path
 
 
-def edition_file_content_type(path: Path) -> str:
+def edition_file_content_type(path: Path | StoredFile) -> str:
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return content_type + "; charset=utf-8" if content_type.startswith("text/") else content_type

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,10 +23,12 @@ from editorial.models import Issue, IssueStatus
 from editorial.permissions import require
 from editorial.richtext import plain_text
 from editorial.services import issue_touch
+from publishing import filestore
+from publishing.filestore import StoredFile
 from publishing.library.grams import text_grams
 from publishing.library.mailing import deliveries_send
 from publishing.library.members import members_send_invitations
-from publishing.library.selectors import issue_cover_name, issue_current_edition
+from publishing.library.selectors import edition_pdf_file, issue_cover_name, issue_current_edition
 from publishing.models import (
     AccessLevel,
     Announcement,
@@ -102,12 +105,16 @@ def search_index_issue(*, issue: Issue) -> int:
 
 
 def issue_cover_thumbnail(*, issue: Issue, edition: Edition | None = None,
-                          width: int = 360) -> Path | None:
+                          width: int = 360) -> Path | StoredFile | None:
     """The PNG of the current edition's first page (poppler's pdftoppm), made once into
     ``COVERS_ROOT`` under a name keyed on the PDF's hash: publishing makes it, the web server
     serves it as a static file, and a correction gets a new name (never a stale cover)."""
     edition = edition or issue_current_edition(issue)
-    if edition is None or not edition.pdf_path.is_file():
+    if edition is None:
+        return None
+    if filestore.on_object_storage("covers"):
+        return _stored_cover_thumbnail(issue, edition, width)
+    if not edition.pdf_path.is_file():
         return None
     target = Path(settings.COVERS_ROOT) / issue_cover_name(issue, edition)
     if target.is_file():
@@ -127,6 +134,36 @@ def issue_cover_thumbnail(*, issue: Issue, edition: Edition | None = None,
         os.chmod(stem.with_suffix(".png"), 0o644)
         os.replace(stem.with_suffix(".png"), target)
     return target
+
+
+def _first_page_png(pdf: Path, stem: Path, width: int) -> Path | None:
+    try:
+        subprocess.run(
+            ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
+             "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf), str(stem)],
+            check=True, capture_output=True, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.warning("cover thumbnail of %s failed: %s", pdf, exc)
+        return None
+    return stem.with_suffix(".png")
+
+
+def _stored_cover_thumbnail(issue: Issue, edition: Edition, width: int) -> StoredFile | None:
+    """Object storage: the PDF is fetched, its first page drawn here and the PNG put under its
+    hash-keyed name (one PUT: readers see the whole object or none)."""
+    store, name = filestore.storage("covers"), issue_cover_name(issue, edition)
+    if store.exists(name):
+        return StoredFile("covers", name)
+    pdf = edition_pdf_file(edition)
+    with tempfile.TemporaryDirectory(prefix="bulletin-cover-") as tmp:
+        local = filestore.download_to(pdf.storage, pdf.name, Path(tmp) / "issue.pdf")
+        png = _first_page_png(local, Path(tmp) / "thumb", width)
+        if png is None:
+            return None
+        with png.open("rb") as handle:
+            store.save(name, File(handle, name=png.name))
+    return StoredFile("covers", name)
 
 
 def issue_announce(*, issue: Issue) -> int:

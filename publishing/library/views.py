@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from editorial.models import Asset, Issue
 from editorial.permissions import PermissionRefused
+from publishing import filestore
+from publishing.filestore import StoredFile
 from publishing.library import members as member_services
 from publishing.library import permissions, selectors, services
 from publishing.library.caching import anonymous_page
@@ -86,7 +88,7 @@ def issue_pdf(request: HttpRequest, publication_slug: str, number: int,
         return _refuse_reading(request, issue)
     if edition is None:
         raise Http404
-    response = file_response(request, edition.pdf_path,
+    response = file_response(request, selectors.edition_pdf_file(edition),
                              filename=selectors.issue_pdf_filename(issue, edition),
                              content_type="application/pdf",
                              private=not permissions.issue_is_public(issue))
@@ -112,10 +114,15 @@ def cover_file(request: HttpRequest, path: str) -> HttpResponse:
     if any(part in {"", ".", ".."} or part.startswith(".") or "\\" in part or "\x00" in part
            for part in parts) or not path.endswith(".png"):
         raise Http404
-    root = Path(settings.COVERS_ROOT).resolve()
-    file = root.joinpath(*parts).resolve()
-    if not file.is_relative_to(root) or not file.is_file():
-        raise Http404
+    if filestore.on_object_storage("covers"):
+        file = StoredFile("covers", path)
+        if not file.storage.exists(path):
+            raise Http404
+    else:
+        root = Path(settings.COVERS_ROOT).resolve()
+        file = root.joinpath(*parts).resolve()
+        if not file.is_relative_to(root) or not file.is_file():
+            raise Http404
     response = file_response(request, file, filename=None, content_type="image/png",
                              private=False)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
@@ -126,13 +133,12 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
     asset = Asset.objects.filter(file=path).first()
     if asset is None or not request.user.has_perm("publishing.view_asset", asset):
         raise Http404
-    try:
-        full_path = asset.file.path
-    except NotImplementedError as exc:  # remote storage serves its own URLs
-        raise Http404 from exc
-    return file_response(request, Path(full_path), filename=None,
-                         content_type=IMAGE_TYPES.get(Path(full_path).suffix, "application/octet-stream"),
-                         private=True)
+    content_type = IMAGE_TYPES.get(Path(asset.file.name).suffix, "application/octet-stream")
+    if filestore.on_object_storage("default"):  # streamed from the bucket after the check
+        return file_response(request, StoredFile("default", asset.file.name), filename=None,
+                             content_type=content_type, private=True)
+    return file_response(request, Path(asset.file.path), filename=None,
+                         content_type=content_type, private=True)
 
 
 def search(request: HttpRequest) -> HttpResponse:

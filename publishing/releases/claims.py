@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editorial.models import Issue
-from publishing.library.selectors import issue_edition_root
+from publishing import filestore
+from publishing.library.selectors import issue_edition_key, issue_edition_root
 from publishing.liveness import Heartbeat, ProcessIdentity, process_alive
 from publishing.models import ClaimAction, Edition, EditionClaim
 
@@ -134,8 +135,15 @@ def recorded_directories(issue: Issue) -> set[str]:
     return set(Edition.objects.filter(issue=issue).values_list("directory", flat=True))
 
 
-def remove_unrecorded(issue: Issue, folder: Path) -> None:
-    """Remove ``folder`` unless an Edition row points at it."""
+def remove_unrecorded(issue: Issue, folder) -> None:
+    """Remove ``folder`` (a path, or a version uploaded to object storage) unless an Edition
+    row points at it."""
+    if not isinstance(folder, Path):
+        if folder.directory in recorded_directories(issue):
+            logger.error("refusing to remove %s: a recorded edition points at it", folder.directory)
+            return
+        filestore.delete_prefix(filestore.storage("editions"), folder.directory)
+        return
     relative = str(folder.relative_to(Path(settings.EDITIONS_ROOT)))
     if relative in recorded_directories(issue):
         logger.error("refusing to remove %s: a recorded edition points at it", folder)
@@ -147,6 +155,8 @@ def sweep_leftovers(issue: Issue) -> list[Path]:
     """Remove what a dead publish run left in the issue's edition folder: staging folders and
     version folders without an Edition row. Called only by the claim's holder (or with the
     claim known to be free), so nothing there is another run's work in progress."""
+    if filestore.on_object_storage("editions"):
+        return _sweep_stored_leftovers(issue)
     root = issue_edition_root(issue)
     if not root.is_dir():
         return []
@@ -162,4 +172,23 @@ def sweep_leftovers(issue: Issue) -> list[Path]:
     if removed:
         logger.warning("removed leftovers of an interrupted publish of %s: %s", issue,
                        ", ".join(p.name for p in removed))
+    return removed
+
+
+def _sweep_stored_leftovers(issue: Issue) -> list[str]:
+    """Object storage: delete version prefixes (``v<N>-<token>``) no Edition row names, i.e.
+    uploads of a publisher that died before recording them."""
+    store = filestore.storage("editions")
+    base = issue_edition_key(issue)
+    keep = recorded_directories(issue)
+    removed = []
+    for name in filestore.subfolders(store, base):
+        version = name.split("-", 1)[0]
+        if f"{base}/{name}" in keep or not (version[:1] == "v" and version[1:].isdigit()):
+            continue
+        filestore.delete_prefix(store, f"{base}/{name}")
+        removed.append(f"{base}/{name}")
+    if removed:
+        logger.warning("removed leftovers of an interrupted publish of %s: %s", issue,
+                       ", ".join(removed))
     return removed

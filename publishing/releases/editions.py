@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from editorial.models import Issue
-from publishing.library.selectors import issue_edition_root
+from publishing import filestore
+from publishing.library.selectors import issue_edition_key, issue_edition_root
 from publishing.models import (
     Edition,
     IssueEvent,
@@ -58,6 +61,19 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def _copy_proof_pdf(proof: Proof, target: Path) -> bool:
+    if filestore.on_object_storage("proofs"):
+        store, name = filestore.storage("proofs"), f"{proof.directory}/proof.pdf"
+        if not proof.directory or not store.exists(name):
+            return False
+        filestore.download_to(store, name, target)
+        return True
+    if not proof.pdf_path.is_file():
+        return False
+    shutil.copyfile(proof.pdf_path, target)
+    return True
+
+
 def _render_staging(issue: Issue, staging: Path, content_hash: str) -> str:
     """Fill ``staging`` with issue.pdf and html/. Ships the proof's PDF when it was made from
     exactly this content, so what editors looked at is what members get."""
@@ -65,17 +81,49 @@ def _render_staging(issue: Issue, staging: Path, content_hash: str) -> str:
         Proof.objects.filter(issue=issue, status=ProofStatus.READY, content_hash=content_hash)
         .order_by("-finished_at").first()
     )
-    if proof is not None and proof.pdf_path.is_file():
-        shutil.copyfile(proof.pdf_path, staging / "issue.pdf")
+    if proof is not None and _copy_proof_pdf(proof, staging / "issue.pdf"):
         issue_render(issue=issue, pdf_path=None, html_dir=staging / "html")
         return "proof"
     issue_render(issue=issue, pdf_path=staging / "issue.pdf", html_dir=staging / "html")
     return "render"
 
 
-def _render_new_version(issue: Issue, version: int, content_hash: str) -> tuple[Path, int, str]:
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version uploaded to object storage under ``directory`` (a key prefix of the editions
+    storage) and not recorded yet: no reader knows the prefix until its Edition row commits."""
+
+    directory: str
+    pdf_sha256: str
+    pdf_size: int
+
+
+def _upload_new_version(issue: Issue, version: int,
+                        content_hash: str) -> tuple[StoredVersion, int, str]:
+    """Object storage: render into a local temporary folder, verify, then upload every file
+    under a fresh, never-reused prefix ``v<N>-<token>`` (``publishing.filestore``)."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-publish-") as local:
+        staging = Path(local)
+        source = _render_staging(issue, staging, content_hash)
+        pdf = staging / "issue.pdf"
+        pages = _verify_pdf(pdf)
+        directory = f"{issue_edition_key(issue)}/v{version}-{secrets.token_hex(6)}"
+        stored = StoredVersion(directory, _sha256(pdf), pdf.stat().st_size)
+        try:
+            filestore.upload_tree(filestore.storage("editions"), staging, directory)
+        except BaseException:
+            filestore.delete_prefix(filestore.storage("editions"), directory)
+            raise
+    return stored, pages, source
+
+
+def _render_new_version(issue: Issue, version: int,
+                        content_hash: str) -> tuple[Path | StoredVersion, int, str]:
     """Render into staging and rename into the version folder; returns (folder, pages, how).
-    Called only by the holder of the issue's edition claim (``claims``)."""
+    Called only by the holder of the issue's edition claim (``claims``). On object storage the
+    "folder" is a ``StoredVersion``."""
+    if filestore.on_object_storage("editions"):
+        return _upload_new_version(issue, version, content_hash)
     root = issue_edition_root(issue)
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
@@ -100,10 +148,16 @@ def _relative(path: Path) -> str:
     return str(path.relative_to(Path(settings.EDITIONS_ROOT)))
 
 
-def _record_edition(*, issue: Issue, version: int, target: Path, pages: int, content_hash: str,
-                    actor, **extra) -> Edition:
+def _record_edition(*, issue: Issue, version: int, target: Path | StoredVersion, pages: int,
+                    content_hash: str, actor, **extra) -> Edition:
     """The Edition row for files already in their version folder (inside the caller's
     transaction; on failure the caller removes the folder)."""
+    if isinstance(target, StoredVersion):
+        return Edition.objects.create(
+            issue=issue, version=version, directory=target.directory,
+            pdf_sha256=target.pdf_sha256, pdf_size=target.pdf_size, page_count=pages,
+            content_hash=content_hash, published_by=actor, **extra,
+        )
     pdf = target / "issue.pdf"
     return Edition.objects.create(
         issue=issue, version=version, directory=_relative(target), pdf_sha256=_sha256(pdf),

@@ -46,12 +46,11 @@ def _static_path(name: str) -> Path:
 
 
 def _media_path(name: str) -> Path | None:
-    """The stored file for a media name (``images/ab12.png``), if it is inside MEDIA_ROOT."""
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        return None
-    return path
+    """The stored file for a media name (``images/ab12.png``), if it is inside MEDIA_ROOT (on
+    object storage, fetched into MEDIA_ROOT, this node's cache: ``publishing.filestore``)."""
+    from publishing.filestore import local_media_file
+
+    return local_media_file(name)
 
 
 # --------------------------------------------------------------------------- print content

@@ -171,9 +171,12 @@ def test_production_keeps_files_in_folders_and_the_cache_per_process_by_default(
 def test_production_puts_every_file_on_one_private_bucket_and_the_cache_on_redis():
     values = _files(PRODUCTION_ENV | S3_ENV | {"BULLETIN_REDIS_URL": "redis://cache.internal:6379/0"})
     prefixes = {}
-    for name, (kind, bucket, location, endpoint, style, signed, acl) in values["stores"].items():
-        assert (kind, bucket, endpoint, style, signed, acl) == (
-            "S3Storage", "bulletin-files", "http://minio.internal:9000", "path", True, None), name
+    kinds = {name: store[0] for name, store in values["stores"].items()}
+    assert kinds == {"default": "MediaS3Storage", "editions": "S3Storage", "proofs": "S3Storage",
+                     "covers": "CoversS3Storage"}
+    for name, (_kind, bucket, location, endpoint, style, signed, acl) in values["stores"].items():
+        assert (bucket, endpoint, style, signed, acl) == (
+            "bulletin-files", "http://minio.internal:9000", "path", True, None), name
         prefixes[name] = location
     assert prefixes == {"default": "media", "editions": "editions", "proofs": "editions",
                         "covers": "covers"}

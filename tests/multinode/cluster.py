@@ -138,10 +138,11 @@ class Cluster:
     def app_env(self, name: str, **extra: str) -> dict[str, str]:
         """Production settings, as docker-compose.yml gives them, pointed at this cluster."""
         own = self.tmp / name
-        own.mkdir(exist_ok=True)
+        (own / "tmp").mkdir(parents=True, exist_ok=True)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(own),
+            "TMPDIR": str(own / "tmp"),  # a killed process's temporary files stay in the test's
             "LANG": "C.UTF-8",
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",

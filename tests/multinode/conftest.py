@@ -21,8 +21,10 @@ from tests.multinode.cluster import Cluster, free_port, wait_until
 from tests.processes.children import database_url
 
 REDIS = ("127.0.0.1", 6379)
-# Media and editions on the S3 endpoint (no shared folder), or in one folder every process shares.
-OBJECT_STORAGE = False
+# Media and editions on the S3 endpoint, each process with folders of its own (the default), or
+# MULTINODE_STORAGE=filesystem: one folder every process shares, nginx sending the editions
+# (to tell a storage problem from a cluster problem).
+OBJECT_STORAGE = os.environ.get("MULTINODE_STORAGE", "s3") != "filesystem"
 
 
 def _redis_answers() -> bool:

@@ -22,6 +22,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from editorial.models import IssueStatus
+from publishing.library.selectors import issue_edition_key, issue_edition_root
 from publishing.models import (
     AccessLevel,
     Announcement,
@@ -33,7 +34,6 @@ from publishing.models import (
     TaskWorker,
 )
 from publishing.releases.services import issue_release_now, publish_issue_task
-from publishing.selectors import issue_edition_root
 from publishing.services import issue_set_access
 from tests.factories import EditorFactory, MemberFactory
 from tests.multinode.cluster import http_get, wait_until
@@ -252,16 +252,25 @@ def test_killing_a_worker_mid_publish_loses_nothing(site):
     workers = {site.procs[f"worker{i}"].pid: f"worker{i}" for i in (0, 1)}
 
     def rendering():
-        """A worker holds the claim (on a shared folder: and has begun writing staging files)."""
+        """A worker holds the claim and has begun writing its staging files (in the shared
+        folder, or in its own temporary folder before uploading)."""
         claim = EditionClaim.objects.filter(issue=issue).first()
-        if claim is None or site.object_storage:
-            return claim
-        staging = root.is_dir() and any(p.name.startswith(".staging-") for p in root.iterdir())
-        return claim if staging else None
+        if claim is None:
+            return None
+        assert claim.pid in workers, (claim.pid, workers)
+        if site.object_storage:
+            local = site.tmp / workers[claim.pid] / "tmp"
+            started = any(p.name.startswith("bulletin-publish-") for p in local.iterdir())
+        else:
+            started = root.is_dir() and any(p.name.startswith(".staging-") for p in root.iterdir())
+        return claim if started else None
 
     claim = wait_until(rendering, "a worker to claim the issue and start rendering")
-    assert claim.pid in workers, (claim.pid, workers)
     victim = workers[claim.pid]
+    if site.object_storage:
+        # What a publisher killed half-way through its upload leaves: an unrecorded prefix.
+        stray = f"editions/{issue_edition_key(issue)}/v1-0badc0ffee00/issue.pdf"
+        site.s3_client().put_object(Bucket=site.s3_bucket, Key=stray, Body=b"%PDF-1.7\n% half")
     assert not Edition.objects.filter(issue=issue).exists()
     site.procs[victim].kill()  # SIGKILL while it holds the claim, mid-render
 

@@ -10,6 +10,7 @@ condition (a port answering, a row appearing) until a bounded deadline.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
@@ -74,6 +75,13 @@ def port_answers(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the test process dies, even if it is killed
+    itself and never reaches its teardown (Linux's PR_SET_PDEATHSIG)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 @dataclass
 class Proc:
     """A child process started in its own session: killing it kills its whole group
@@ -88,7 +96,8 @@ class Proc:
     def start(self) -> Proc:
         handle = self.log.open("ab")
         self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=handle,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        preexec_fn=_die_with_parent)
         handle.close()
         return self
 

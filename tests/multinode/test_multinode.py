@@ -39,7 +39,9 @@ from tests.factories import EditorFactory, MemberFactory
 from tests.multinode.cluster import http_get, wait_until
 from tests.publishing.release_fixtures import ready_issue
 
-pytestmark = [pytest.mark.multinode, pytest.mark.slow]
+# One cluster per test process: with `--dist loadgroup` (.ci/run, make test) every test of this
+# module runs in the same pytest-xdist worker, so the cluster is started once.
+pytestmark = [pytest.mark.multinode, pytest.mark.slow, pytest.mark.xdist_group("multinode")]
 
 PASSWORD = "multinode-pass-1"
 PUBLISH_TASK = "publishing.releases.services.publish_issue_task"

@@ -217,6 +217,16 @@ def test_an_issue_scheduled_once_is_published_once_and_served_by_both_nodes(site
     for index in (0, 1):
         _library_page(site.node(index), page, cookie, issue)
         _download(site, site.node(index), pdf, cookie, edition)
+    # The archive's cover thumbnail, made by the worker at publish, from either node.
+    status, _headers, archive = http_get(site.node(0) + reverse("publishing:archive"))
+    assert status == 200
+    cover = re.search(rb'<ul class="covers">.*?<img src="([^"]+)"', archive, re.S).group(1)
+    assert cover.startswith(settings.COVERS_URL.encode())  # the static thumbnail, not the view
+    for base in (site.nginx, site.node(0), site.node(1)):
+        status, headers, body = http_get(base + cover.decode())
+        if status == 302 and site.object_storage:  # or a signed URL on the bucket
+            status, headers, body = http_get(headers["Location"])
+        assert status == 200 and body.startswith(b"\x89PNG"), (cover, status, body[:200])
     # Without a session: no PDF, from either node.
     for index in (0, 1):
         assert http_get(site.node(index) + pdf)[0] == 302

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -13,7 +14,8 @@ from django_tasks import task
 
 from editorial.models import Issue
 from editorial.permissions import require
-from publishing.library.selectors import issue_edition_root
+from publishing import filestore
+from publishing.library.selectors import issue_edition_key
 from publishing.models import (
     EventKind,
     Proof,
@@ -43,26 +45,40 @@ def _proof_progress(proof: Proof, status: str, progress: int, **fields) -> None:
     Proof.objects.filter(pk=proof.pk).update(status=status, progress=progress, **fields)
 
 
+def _render_into(issue: Issue, proof: Proof, directory: Path) -> int:
+    directory.mkdir(parents=True, exist_ok=True)
+    issue_render(issue=issue, pdf_path=directory / "proof.pdf", html_dir=None)
+    _proof_progress(proof, ProofStatus.RENDERING, 70)
+    pages = _verify_pdf(directory / "proof.pdf")
+    pdf_page_thumbnails(pdf_path=directory / "proof.pdf", directory=directory / "pages")
+    return pages
+
+
 def proof_render(*, proof: Proof) -> Proof:
-    """Render the proof PDF and its page thumbnails; records the content hash it was made from."""
+    """Render the proof PDF and its page thumbnails; records the content hash it was made from.
+
+    On object storage they are rendered into a local temporary folder and uploaded under the
+    proof's own prefix; the row says READY (and names the prefix) only once every file is up."""
     issue = proof.issue
     content_hash = issue_content_hash(issue)
-    directory = issue_edition_root(issue) / "proofs" / f"{proof.pk}-{content_hash[:12]}"
+    relative = f"{issue_edition_key(issue)}/proofs/{proof.pk}-{content_hash[:12]}"
     _proof_progress(proof, ProofStatus.RENDERING, 10, content_hash=content_hash)
+    stored = filestore.on_object_storage("proofs")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        issue_render(issue=issue, pdf_path=directory / "proof.pdf", html_dir=None)
-        _proof_progress(proof, ProofStatus.RENDERING, 70)
-        pages = _verify_pdf(directory / "proof.pdf")
-        pdf_page_thumbnails(pdf_path=directory / "proof.pdf", directory=directory / "pages")
+        if stored:
+            with tempfile.TemporaryDirectory(prefix="bulletin-proof-") as local:
+                pages = _render_into(issue, proof, Path(local))
+                filestore.upload_tree(filestore.storage("proofs"), Path(local), relative)
+        else:
+            pages = _render_into(issue, proof, Path(settings.EDITIONS_ROOT) / relative)
     except Exception as exc:
+        if stored:
+            filestore.delete_prefix(filestore.storage("proofs"), relative)
         _proof_progress(proof, ProofStatus.FAILED, 100, error=str(exc) or exc.__class__.__name__,
                         finished_at=timezone.now())
         raise
-    _proof_progress(
-        proof, ProofStatus.READY, 100, page_count=pages, finished_at=timezone.now(),
-        directory=str(directory.relative_to(Path(settings.EDITIONS_ROOT))),
-    )
+    _proof_progress(proof, ProofStatus.READY, 100, page_count=pages, finished_at=timezone.now(),
+                    directory=relative)
     proof.refresh_from_db()
     return proof
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from editorial.models import Issue
+from publishing import filestore
 from publishing.errors import MissingGlyphsError, RenderError
 
 if TYPE_CHECKING:
@@ -329,17 +330,36 @@ def article_preview_pdf(article, *, timeout: float | None = None) -> bytes:
 
 # --------------------------------------------------------------------------- print-shop file
 
-def issue_print_file(*, issue: Issue) -> Path:
+def issue_print_file(*, issue: Issue):
     """The print-shop PDF (PDF/X-4) of the issue as it stands, rendered once per content
-    fingerprint into the issue's folder; older print files of the issue are removed."""
+    fingerprint into the issue's folder; older print files of the issue are removed. On
+    object storage: a ``StoredFile`` under the same key, uploaded whole (one PUT)."""
     from publishing.rendering.selectors import issue_content_hash
 
-    folder = Path(settings.EDITIONS_ROOT) / issue.publication.slug / str(issue.number) / "print"
     fingerprint = issue_content_hash(issue)[:16]
-    target = folder / f"{issue.publication.slug}-{issue.number}-print-{fingerprint}.pdf"
+    relative = f"{issue.publication.slug}/{issue.number}/print"
+    name = f"{issue.publication.slug}-{issue.number}-print-{fingerprint}.pdf"
+    if filestore.on_object_storage("editions"):
+        return _stored_print_file(issue, relative, name)
+    folder = Path(settings.EDITIONS_ROOT) / relative
+    target = folder / name
     if not target.is_file():
         issue_render(issue=issue, pdf_path=target, print_mode=True)
         for old in folder.glob("*-print-*.pdf"):
             if old != target:
                 old.unlink(missing_ok=True)
     return target
+
+
+def _stored_print_file(issue: Issue, relative: str, name: str) -> filestore.StoredFile:
+    store = filestore.storage("editions")
+    stored = filestore.StoredFile("editions", f"{relative}/{name}")
+    if not store.exists(stored.name):
+        with tempfile.TemporaryDirectory(prefix="bulletin-print-") as local:
+            pdf = Path(local) / name
+            issue_render(issue=issue, pdf_path=pdf, print_mode=True)
+            filestore.upload_tree(store, Path(local), relative)
+        for old in filestore.walk(store, relative):
+            if old != stored.name:
+                store.delete(old)
+    return stored

@@ -216,6 +216,8 @@ class Cluster:
             "--worker-tmp-dir", str(self.tmp)], self.app_env(f"node{index}"))
 
     def start_worker(self, index: int) -> Proc:
+        # What a worker killed earlier left in its temporary folder is not this one's work.
+        shutil.rmtree(self.tmp / f"worker{index}" / "tmp", ignore_errors=True)
         return self._proc(f"worker{index}", [
             sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
             "--queue-name", "*", "--interval", "0.1", "--worker-id", f"mn-worker-{index}",

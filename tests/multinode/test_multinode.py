@@ -31,6 +31,7 @@ from publishing.models import (
     EditionClaim,
     EventKind,
     IssueEvent,
+    Release,
     TaskWorker,
 )
 from publishing.releases.services import issue_release_now, publish_issue_task
@@ -50,16 +51,17 @@ PUBLISH_TASK = "publishing.releases.services.publish_issue_task"
 # ---------------------------------------------------------------------- the site's data
 
 
+def _with_password(user):
+    """A password the production nodes can check (PBKDF2, few iterations)."""
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, f"salt{user.pk}", iterations=1000)
+    user.save(update_fields=["password"])
+    return user
+
+
 def _members(count: int = 3) -> list:
-    """Members whose password the production nodes can check (PBKDF2, few iterations)."""
     until = timezone.localdate() + dt.timedelta(days=100)
-    users = []
-    for index in range(count):
-        user = MemberFactory(username=f"member{index}", expires_on=until)
-        user.password = PBKDF2PasswordHasher().encode(PASSWORD, f"salt{index}", iterations=1000)
-        user.save(update_fields=["password"])
-        users.append(user)
-    return users
+    return [_with_password(MemberFactory(username=f"member{index}", expires_on=until))
+            for index in range(count)]
 
 
 def _issue(number: int):
@@ -135,21 +137,26 @@ def _cookies(headers) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def _login(base: str, username: str) -> str:
-    """Log in through one node's login form; returns the Cookie header of the session."""
+def _post(base: str, path: str, fields: dict[str, str], cookie: str, csrf: str):
+    """A form posted to one node as the browser would (same-origin Referer over https)."""
+    form = urlencode({**fields, "csrfmiddlewaretoken": csrf}).encode()
+    return http_get(f"{base}{path}", data=form, cookie=f"{cookie}; csrftoken={csrf}".lstrip("; "),
+                    headers={"Referer": f"https://{base.removeprefix('http://')}{path}",
+                             "Content-Type": "application/x-www-form-urlencoded"})
+
+
+def _login(base: str, username: str, *, with_csrf: bool = False):
+    """Log in through one node's login form; returns the Cookie header of the session (and
+    the CSRF token the login gave, for forms posted after it)."""
     status, headers, body = http_get(f"{base}/accounts/login/")
     assert status == 200, body[:500]
     csrf = _cookies(headers)["csrftoken"]
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    form = urlencode({"username": username, "password": PASSWORD,
-                      "csrfmiddlewaretoken": token}).encode()
-    status, headers, body = http_get(
-        f"{base}/accounts/login/", data=form, cookie=f"csrftoken={csrf}",
-        headers={"Referer": f"https://{base.removeprefix('http://')}/accounts/login/",
-                 "Content-Type": "application/x-www-form-urlencoded"})
+    status, headers, body = _post(base, "/accounts/login/",
+                                  {"username": username, "password": PASSWORD}, "", csrf)
     assert status == 302, body[:2000]
-    session = _cookies(headers)["sessionid"]
-    return f"sessionid={session}"
+    given = _cookies(headers)
+    cookie = f"sessionid={given['sessionid']}"
+    return (cookie, given.get("csrftoken", csrf)) if with_csrf else cookie
 
 
 def _urls(issue) -> tuple[str, str]:
@@ -192,8 +199,14 @@ def _library_page(base: str, path: str, cookie: str, issue) -> str:
 def test_an_issue_scheduled_once_is_published_once_and_served_by_both_nodes(site):
     members = _members()
     issue = _issue(21)
-    editor = EditorFactory()
-    release = issue_release_now(issue=issue, actor=editor, stale_proof_ok=True)
+    editor = _with_password(EditorFactory())
+    # The editor releases it once: the board's "publish now" form, posted to node 1.
+    cookie, csrf = _login(site.node(1), editor.username, with_csrf=True)
+    status, headers, body = _post(site.node(1), reverse("publishing:board_publish_now",
+                                                        args=[issue.pk]),
+                                  {"confirm_stale": "1"}, cookie, csrf)
+    assert status == 302, body[:2000]
+    release = Release.objects.get(issue=issue, token__isnull=False)
     # The queue delivers the publish task twice (a redelivery), so both workers, idle and
     # polling, really race: each runs one copy at the same time.
     publish_issue_task.enqueue(issue.pk, str(release.token))

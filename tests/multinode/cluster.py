@@ -109,6 +109,14 @@ class Proc:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def group_alive(self) -> bool:
+        """Whether any process of its group is left (gunicorn's workers, a render child)."""
+        try:
+            os.killpg(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
     def kill(self) -> None:
         """SIGKILL to the whole process group, then reap the leader."""
         if self.process is None:

@@ -259,7 +259,9 @@ def test_killing_a_node_loses_no_request_and_no_session(site):
     session_key = cookie.split("=", 1)[1]
     assert redis.Redis.from_url(site.redis_url).keys(f"bulletin:*{session_key}")
 
-    site.procs["node0"].kill()  # SIGKILL to gunicorn's master and its workers
+    node0 = site.procs["node0"]
+    node0.kill()  # SIGKILL to gunicorn's master and its workers
+    wait_until(lambda: not node0.group_alive(), "node 0's gunicorn workers to be gone")
     assert http_get(site.node(0) + page)[0] == 0  # node 0 is gone
     survivor = f"127.0.0.1:{site.node_ports[1]}"
     for _ in range(6):  # nginx passes each request on to node 1; none fails
@@ -298,6 +300,7 @@ def test_killing_a_worker_mid_publish_loses_nothing(site):
         site.s3_client().put_object(Bucket=site.s3_bucket, Key=stray, Body=b"%PDF-1.7\n% half")
     assert not Edition.objects.filter(issue=issue).exists()
     site.procs[victim].kill()  # SIGKILL while it holds the claim, mid-render
+    wait_until(lambda: not site.procs[victim].group_alive(), f"{victim}'s render to be gone")
 
     _wait_published(site, issue)
     edition = _assert_published_once(issue, members)

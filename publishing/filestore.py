@@ -47,6 +47,19 @@ class StoredFile:
         return storages[self.storage_name]
 
 
+def read_stream(file: StoredFile, chunk: int = 64 * 1024) -> tuple[Iterator[bytes], int]:
+    """The object's bytes as they arrive from the bucket, and its length: a proxied download
+    never holds the whole file in memory or on this node's disk (``S3File`` would spool it)."""
+    store = file.storage
+    if hasattr(store, "bucket"):  # django-storages' S3Storage
+        from storages.utils import clean_name
+
+        got = store.bucket.Object(store._normalize_name(clean_name(file.name))).get()
+        return got["Body"].iter_chunks(chunk), got["ContentLength"]
+    handle = store.open(file.name, "rb")
+    return handle.chunks(chunk), store.size(file.name)
+
+
 def storage(name: str) -> Storage:
     return storages[name]
 

@@ -27,12 +27,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe, quote_etag
 
-from publishing.filestore import StoredFile
+from publishing.filestore import StoredFile, read_stream
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 CHUNK = 64 * 1024
@@ -160,13 +166,12 @@ def stored_response(request: HttpRequest, file: StoredFile, *, filename: str | N
         response["Cache-Control"] = "private, no-store"
         response.first_byte = _range_start(request)
         return response
-    handle = store.open(file.name, "rb")
-    response = FileResponse(handle, as_attachment=bool(filename), filename=filename or "",
-                            content_type=content_type)
-    size = file.size if file.size is not None else store.size(file.name)
+    chunks, size = read_stream(file, CHUNK)
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Length"] = str(size)
     response.first_byte = 0
-    response.block_size = CHUNK
     response["Cache-Control"] = ("private, max-age=0, must-revalidate" if private
                                  else "public, max-age=3600")
     response["X-Content-Type-Options"] = "nosniff"

@@ -26,6 +26,7 @@ from publishing.library.services import issue_cover_thumbnail
 from publishing.models import AccessLevel, Download, Edition, ProofStatus, Release
 from publishing.releases import claims
 from publishing.services import (
+    edition_correct,
     issue_publish,
     issue_schedule,
     issue_set_access,
@@ -279,3 +280,38 @@ def test_the_print_shop_file_is_rendered_once_into_the_bucket(bucket, client):
     assert bucket.head_object(Bucket=bucket.bulletin_bucket, Key=prints[0])["LastModified"] == stamp
     client.logout()
     assert client.get(url).status_code == 302 and "X-Amz" not in client.get(url)["Location"]
+
+
+def test_in_proxy_mode_the_member_pdf_is_streamed_from_the_bucket(bucket, client, settings):
+    settings.BULLETIN_DOWNLOADS_OBJECT_MODE = "proxy"
+    issue = ready_issue()
+    issue_set_access(issue=issue, level=AccessLevel.MEMBERS, embargo_months=0)
+    edition = published(issue)
+    member = MemberFactory(expires_on=timezone.localdate() + dt.timedelta(days=30))
+    client.force_login(member)
+
+    response = client.get(pdf_url(issue))
+
+    assert response.status_code == 200 and not response.has_header("Location")
+    body = b"".join(response.streaming_content)
+    assert body == storages["editions"].open(f"{edition.directory}/issue.pdf").read()
+    assert response["Content-Length"] == str(edition.pdf_size)
+    name = f"《{issue.publication.name}》第{issue.number}期.pdf"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
+    assert Download.objects.filter(issue=issue, user=member).count() == 1
+
+
+def test_a_correction_adds_a_version_prefix_and_keeps_the_old_one(bucket, client):
+    issue = ready_issue()
+    editor = EditorFactory()
+    first = published(issue)
+    second = edition_correct(issue=issue, erratum="第 2 页数据更正", actor=editor)
+    first.refresh_from_db()
+
+    assert first.superseded_at is not None and second.version == 2
+    assert second.directory.startswith(f"{issue.publication.slug}/{issue.number}/v2-")
+    stored = keys(bucket, "editions/")
+    for edition in (first, second):
+        assert f"editions/{edition.directory}/issue.pdf" in stored
+    assert all(key.startswith((f"editions/{first.directory}/", f"editions/{second.directory}/"))
+               for key in stored)

@@ -92,9 +92,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
         if site.object_storage:
             site.s3_client().create_bucket(Bucket=site.s3_bucket)
         site.wait_for_port(nginx, site.nginx_port)
-        for index in (0, 1):
-            site.wait_for_node(index)
-        yield site
+        yield site  # the nodes finish booting while the first test's workers start
     finally:
         site.kill_all()
         _flush_redis(db)
@@ -119,9 +117,10 @@ def site(cluster, transactional_db, settings):
     for index in (0, 1):
         if not cluster.procs[f"node{index}"].alive():
             cluster.start_node(index)
-            cluster.wait_for_node(index)
     for index in (0, 1):
         cluster.start_worker(index)
+    for index in (0, 1):
+        cluster.wait_for_node(index)
     ids = {f"mn-worker-{index}" for index in (0, 1)}
 
     def registered() -> bool:

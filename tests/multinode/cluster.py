@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.processes.children import ROOT, database_url
+from tests.processes.children import ROOT
 
 DEPLOY = ROOT / "deploy" / "nginx"
 DEADLINE = 120.0  # seconds any one condition may take on a loaded two-core machine
@@ -321,7 +321,3 @@ def http_get(url: str, *, cookie: str | None = None, data: bytes | None = None,
         return error.code, error.headers, error.read()
     except (urllib.error.URLError, ConnectionError) as error:
         return 0, {}, str(error).encode()
-
-
-def database_url_for_children() -> str:
-    return database_url()

@@ -49,12 +49,19 @@ class StoredFile:
 
 def read_stream(file: StoredFile, chunk: int = 64 * 1024) -> tuple[Iterator[bytes], int]:
     """The object's bytes as they arrive from the bucket, and its length: a proxied download
-    never holds the whole file in memory or on this node's disk (``S3File`` would spool it)."""
+    never holds the whole file in memory or on this node's disk (``S3File`` would spool it).
+    Raises ``FileNotFoundError`` for a missing object."""
     store = file.storage
     if hasattr(store, "bucket"):  # django-storages' S3Storage
+        from botocore.exceptions import ClientError
         from storages.utils import clean_name
 
-        got = store.bucket.Object(store._normalize_name(clean_name(file.name))).get()
+        try:
+            got = store.bucket.Object(store._normalize_name(clean_name(file.name))).get()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                raise FileNotFoundError(file.name) from exc
+            raise
         return got["Body"].iter_chunks(chunk), got["ContentLength"]
     handle = store.open(file.name, "rb")
     return handle.chunks(chunk), store.size(file.name)

@@ -29,6 +29,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -166,7 +167,10 @@ def stored_response(request: HttpRequest, file: StoredFile, *, filename: str | N
         response["Cache-Control"] = "private, no-store"
         response.first_byte = _range_start(request)
         return response
-    chunks, size = read_stream(file, CHUNK)
+    try:
+        chunks, size = read_stream(file, CHUNK)
+    except FileNotFoundError as exc:  # a row whose object is gone: not found, not a 500
+        raise Http404 from exc
     response = StreamingHttpResponse(chunks, content_type=content_type)
     if filename:
         response["Content-Disposition"] = content_disposition_header(True, filename)

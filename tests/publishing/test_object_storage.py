@@ -28,12 +28,14 @@ from publishing.releases import claims
 from publishing.services import (
     edition_correct,
     issue_publish,
+    issue_publish_now,
     issue_schedule,
     issue_set_access,
     proof_render,
     proof_request,
 )
 from tests.factories import EditorFactory, MemberFactory, UserFactory, png_bytes
+from tests.processes.children import Child
 from tests.publishing.release_fixtures import ready_issue
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -153,6 +155,31 @@ def test_a_publisher_killed_between_upload_and_record_leaves_no_edition_and_is_s
     stored = keys(bucket, "editions/")
     assert not any(f"/{orphan}/" in key for key in stored)
     assert stored and all(key.startswith(f"editions/{edition.directory}/") for key in stored)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publisher_process_killed_after_its_upload_leaves_nothing_a_reader_sees(bucket, settings):
+    # A real process, a real render and a real SIGKILL between the last upload and the record.
+    settings.BULLETIN_LEASE_SECONDS = 3600  # the takeover comes from the process table
+    issue = ready_issue()
+    child = Child(["-m", "tests.processes.bucket_publisher", str(issue.pk)],
+                  CHILD_S3_ENDPOINT=settings.BULLETIN_S3["ENDPOINT_URL"],
+                  CHILD_S3_BUCKET=bucket.bulletin_bucket)
+    try:
+        child.wait_for("UPLOADED")
+        assert child.kill() == -9
+    finally:
+        child.stop()
+    assert not Edition.objects.filter(issue=issue).exists()
+    orphaned = keys(bucket, "editions/")
+    assert f"editions/{issue.publication.slug}/{issue.number}/" in orphaned[0]
+    assert any(key.endswith("/html/index.html") for key in orphaned)
+
+    outcome = issue_publish_now(issue=issue, actor=EditorFactory())
+    assert outcome.reason == "published"
+    stored = keys(bucket, "editions/")
+    assert not set(orphaned) & set(stored)
+    assert all(key.startswith(f"editions/{outcome.edition.directory}/") for key in stored)
 
 
 def test_member_download_is_a_short_lived_signed_url_after_the_log(bucket, client, settings):
@@ -315,3 +342,11 @@ def test_a_correction_adds_a_version_prefix_and_keeps_the_old_one(bucket, client
         assert f"editions/{edition.directory}/issue.pdf" in stored
     assert all(key.startswith((f"editions/{first.directory}/", f"editions/{second.directory}/"))
                for key in stored)
+
+
+def test_an_upload_whose_object_is_gone_is_not_found_not_an_error(bucket, client):
+    asset = asset_store(data=png_bytes(40, 30), original_name="图.png")
+    client.force_login(EditorFactory())
+    assert client.get(asset.file.url).status_code == 200
+    storages["default"].delete(asset.file.name)
+    assert client.get(asset.file.url).status_code == 404

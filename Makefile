@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := python3-venv fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils chromium
+# nginx-light: the tests start nginx from deploy/nginx/ (downloads, and the multi-node test).
+APT_PACKAGES := python3-venv fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils chromium nginx-light
 DEMO_BUNDLE := docs/demo-bundle
 DEMO_SETTINGS := bulletin.settings.dev
 HOST ?= 127.0.0.1
@@ -71,16 +72,16 @@ test: setup test-only ## set up, then run every test
 test-only:
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=bulletin.settings.test -v0
-	$(VENV)/bin/pytest --numprocesses=auto --cov --cov-report=term  # every test, one process per core; fails under 90 % line coverage
+	$(VENV)/bin/pytest --numprocesses=auto --dist loadgroup --cov --cov-report=term  # every test, one process per core (a test group, e.g. multinode, in one); fails under 90 % line coverage
 
-test-fast: setup ## the quick loop: no browser, no whole-issue renders, no coverage
-	$(VENV)/bin/pytest --numprocesses=auto -m "not browser and not slow"
+test-fast: setup ## the quick loop: no browser, no whole-issue renders, no multi-node site, no coverage
+	$(VENV)/bin/pytest --numprocesses=auto -m "not browser and not slow and not multinode"
 
 lint:
 	$(VENV)/bin/ruff check .
 
 # The scale benchmark (benchmarks/scale/README.md) needs a load generator, nginx as the static
-# baseline and, for its search study, a Chinese segmenter. None of them is needed by the tests.
+# baseline and, for its search study, a Chinese segmenter. (nginx is in APT_PACKAGES: tests use it.)
 BENCH_APT_PACKAGES := wrk nginx-light
 
 bench-setup: setup ## what benchmarks/scale needs on top of `make setup` (idempotent)

@@ -14,9 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from editorial import services
@@ -24,6 +22,7 @@ from editorial.models import Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from publishing.models import Download, Membership, Read
 from tests.browser.layout import sideways_overflow
+from tests.browser.sessions import logged_in_context
 from tests.conftest import ARTIFACTS
 from tests.editorial.factories_workspace import draft_article, in_review_article
 from tests.factories import (
@@ -129,19 +128,12 @@ def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
 
 def _context(browser, live_server, user, size: tuple[int, int], language: str = "zh-hans",
              *, axe: bool = False):
-    """A browser context logged in as ``user`` (a session made by the test client, handed over
-    as a cookie) and, with ``axe``, with axe-core loaded into every page it opens: sent to the
-    browser once per context rather than once per page."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context(locale="zh-CN", viewport={"width": size[0], "height": size[1]})
+    """A browser context logged in as ``user`` and, with ``axe``, with axe-core loaded into
+    every page it opens: sent to the browser once per context rather than once per page."""
+    context = logged_in_context(browser, live_server, user, language=language, locale="zh-CN",
+                                viewport={"width": size[0], "height": size[1]})
     if axe:
         context.add_init_script(path=str(AXE))
-    context.add_cookies([
-        {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-    ])
     return context
 
 

@@ -8,20 +8,6 @@ from pathlib import Path
 import pytest
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest first: browser tests, then slow ones, then the rest, each group in collection
-    order (so a module's tests stay together and its module fixtures are built once). xdist
-    hands tests out in this order, so both processes end on short tests together instead of
-    one waiting for the other's last long story."""
-
-    def weight(item: pytest.Item) -> int:
-        if item.get_closest_marker("browser"):
-            return 0
-        return 1 if item.get_closest_marker("slow") else 2
-
-    items.sort(key=weight)
-
-
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path_factory):
     """Each test gets its own MEDIA_ROOT and EDITIONS_ROOT, so file assertions are exact."""

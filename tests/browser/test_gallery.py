@@ -14,9 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from editorial import services
@@ -24,6 +22,7 @@ from editorial.models import Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from publishing.models import Download, Membership, Read
 from tests.browser.layout import sideways_overflow
+from tests.browser.sessions import logged_in_context
 from tests.conftest import ARTIFACTS
 from tests.editorial.factories_workspace import draft_article, in_review_article
 from tests.factories import (
@@ -127,31 +126,35 @@ def pages_for(role: str, data: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _context(browser, live_server, user, size: tuple[int, int], language: str = "zh-hans"):
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context(locale="zh-CN", viewport={"width": size[0], "height": size[1]})
-    context.add_cookies([
-        {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-    ])
+def _context(browser, live_server, user, size: tuple[int, int], language: str = "zh-hans",
+             *, axe: bool = False):
+    """A browser context logged in as ``user`` and, with ``axe``, with axe-core loaded into
+    every page it opens: sent to the browser once per context rather than once per page."""
+    context = logged_in_context(browser, live_server, user, language=language, locale="zh-CN",
+                                viewport={"width": size[0], "height": size[1]})
+    if axe:
+        context.add_init_script(path=str(AXE))
     return context
 
 
-def _check(page, url: str) -> list[str]:
-    """Load ``url``; what is wrong with it, as sentences."""
+class _Console:
+    """The errors a page logs, collected per page load on a page that is reused."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+
+def _check(page, console: _Console, url: str) -> list[str]:
+    """Load ``url`` (in a page of a context made with ``axe=True``); what is wrong with it, as
+    sentences. Loaded means the load event: no page fetches anything on its own after it."""
     problems: list[str] = []
-    console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: console.append(str(exc)))
+    console.errors.clear()
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
     if response is None or response.status >= 400:
         problems.append(f"status {response.status if response else 'none'}")
-    problems += [f"console: {text}" for text in console]
     problems += sideways_overflow(page)
-    page.add_script_tag(path=str(AXE))
     violations = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ['violations']});
         return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -159,24 +162,26 @@ def _check(page, url: str) -> list[str]:
                v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
     }""")
     problems += [f"axe: {v}" for v in violations]
+    problems += [f"console: {text}" for text in console.errors]
     return problems
 
 
+@pytest.mark.parametrize("width_name", list(WIDTHS))
 @pytest.mark.parametrize("role", ["editor", "reviewer", "admin"])
 def test_every_workspace_page_is_clean_at_desktop_and_phone_width(browser, live_server, workspace,
-                                                                   role):
+                                                                   role, width_name):
+    """One test per role and width, so the two test processes share the pages out evenly."""
     GALLERY.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
-    for width_name, size in WIDTHS.items():
-        context = _context(browser, live_server, workspace[role], size)
-        for name, path in pages_for(role, workspace):
-            page = context.new_page()
-            page.set_default_timeout(20000)
-            for problem in _check(page, live_server.url + path):
-                failures.append(f"{role} {width_name} {name}: {problem}")
-            page.screenshot(path=str(GALLERY / f"{role}-{width_name}-{name}.png"), full_page=True)
-            page.close()
-        context.close()
+    context = _context(browser, live_server, workspace[role], WIDTHS[width_name], axe=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    console = _Console(page)
+    for name, path in pages_for(role, workspace):
+        for problem in _check(page, console, live_server.url + path):
+            failures.append(f"{role} {width_name} {name}: {problem}")
+        page.screenshot(path=str(GALLERY / f"{role}-{width_name}-{name}.png"), full_page=True)
+    context.close()
     assert not failures, "\n".join(failures)
 
 
@@ -250,8 +255,8 @@ def test_the_english_workspace_has_no_chinese_interface_text(browser, live_serve
     leftovers: list[str] = []
     data = _data_strings()
     context = _context(browser, live_server, workspace["admin"], WIDTHS["desktop"], language="en")
+    page = context.new_page()
     for name, path in pages_for("admin", workspace):
-        page = context.new_page()
         page.goto(live_server.url + path)
         text = page.evaluate("""() => {
             const parts = [document.title, document.body.innerText];
@@ -270,7 +275,6 @@ def test_the_english_workspace_has_no_chinese_interface_text(browser, live_serve
             if HAN.search(line):
                 leftovers.append(f"{name}: {line.strip()[:80]}")
         page.screenshot(path=str(GALLERY / f"admin-english-{name}.png"), full_page=True)
-        page.close()
     context.close()
     assert not leftovers, "\n".join(leftovers)
 

@@ -89,8 +89,7 @@ def test_a_new_editors_first_clicks_through_the_sidebar(browser, live_server, pe
 
     for n, (label, path) in enumerate(links, start=2):
         page.click(f"#ws-sidebar nav a[href='{path}']")
-        page.wait_for_url(f"{live_server.url}{path}")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_url(f"{live_server.url}{path}")  # and its load event
         current = page.eval_on_selector_all(
             "#ws-sidebar nav a[aria-current=page]", "links => links.map(a => a.textContent.trim())")
         assert current == [label], (path, current)

@@ -19,8 +19,6 @@ from tests.publishing.print_fixtures import build_print_issue, readable
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 class _Links(HTMLParser):
     def __init__(self) -> None:
@@ -171,31 +169,23 @@ def test_unpublished_issue_has_no_edition_on_the_site(client, published):
 
 
 @pytest.mark.browser
-def test_edition_reads_on_a_phone_straight_from_the_folder(edition, monkeypatch):
+def test_edition_reads_on_a_phone_straight_from_the_folder(edition, browser):
     """Opened from disk (file://), as a zipped copy would be: images load, nothing overflows."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     built, folder, _files = edition
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 375, "height": 812})
-        for name in ["index.html", *(f"{a.slug}.html" for a in built.articles)]:
-            page.goto((folder / name).as_uri())
-            page.wait_for_load_state("load")
-            scroll_width, width = page.evaluate(
-                "[document.documentElement.scrollWidth, window.innerWidth]")
-            assert scroll_width <= width, name
-            broken = page.evaluate(
-                "[...document.images].filter(i => !i.complete || !i.naturalWidth).length")
-            assert broken == 0, name
-            font_size = page.evaluate(
-                "parseFloat(getComputedStyle("
-                "document.querySelector('.article-body p, .editor-note p')).fontSize)")
-            assert font_size >= 16, name
-        browser.close()
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    for name in ["index.html", *(f"{a.slug}.html" for a in built.articles)]:
+        page.goto((folder / name).as_uri())
+        page.wait_for_load_state("load")
+        scroll_width, width = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll_width <= width, name
+        broken = page.evaluate(
+            "[...document.images].filter(i => !i.complete || !i.naturalWidth).length")
+        assert broken == 0, name
+        font_size = page.evaluate(
+            "parseFloat(getComputedStyle("
+            "document.querySelector('.article-body p, .editor-note p')).fontSize)")
+        assert font_size >= 16, name
 
 
 def test_web_edition_and_print_set_the_article_body_with_one_template():

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from editorial.permissions import EDITOR_GROUP
+from tests.browser.sessions import logged_in_context
 from tests.conftest import ARTIFACTS
 from tests.factories import SectionFactory, UserFactory, png_bytes
 
@@ -20,16 +21,13 @@ def editor_page(browser, live_server, tmp_path):
     user = UserFactory(username="editor", first_name="王编辑")
     user.groups.add(Group.objects.get_or_create(name=EDITOR_GROUP)[0])
     SectionFactory(name="专家观点")
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = logged_in_context(browser, live_server, user, locale="zh-CN",
+                                viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/accounts/login/?next=/editorial/articles/new/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/editorial/articles/new/")
+    page.goto(f"{live_server.url}/editorial/articles/new/")
     page.wait_for_function("window.bulletinEditor !== undefined && window.bulletinEditor !== null")
     image = tmp_path / "图1.png"
     image.write_bytes(png_bytes(320, 180, "#2b6cb0"))

@@ -72,7 +72,7 @@ test: setup test-only ## set up, then run every test
 test-only:
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=bulletin.settings.test -v0
-	$(VENV)/bin/pytest --numprocesses=auto --dist loadgroup --cov --cov-report=term  # every test, one process per core (a test group, e.g. multinode, in one); fails under 90 % line coverage
+	$(VENV)/bin/pytest --numprocesses=auto --cov --cov-report=term  # every test, one process per core; fails under 90 % line coverage (multinode runs in .ci/run's PostgreSQL pass, grouped with --dist loadgroup)
 
 test-fast: setup ## the quick loop: no browser, no whole-issue renders, no multi-node site, no coverage
 	$(VENV)/bin/pytest --numprocesses=auto -m "not browser and not slow and not multinode"

@@ -134,7 +134,17 @@ def _context(browser, live_server, user, size: tuple[int, int], language: str = 
                                 viewport={"width": size[0], "height": size[1]})
     if axe:
         context.add_init_script(path=str(AXE))
+        context.add_init_script(script=PROSE_READY_COUNTER)
     return context
+
+
+# The rich-text editor starts after the load event (it imports its modules, then dispatches
+# prose-editor:ready, and workspace.js puts the Chinese labels on its toolbar then): a page
+# with editors is checked once every editor on it has said so.
+PROSE_READY_COUNTER = """document.addEventListener("prose-editor:ready",
+    () => { window.__proseReady = (window.__proseReady || 0) + 1; });"""
+PROSE_ALL_READY = """() => (window.__proseReady || 0) >= document.querySelectorAll(
+    '[data-django-prose-editor-configurable], [data-django-prose-editor-default]').length"""
 
 
 class _Console:
@@ -154,6 +164,7 @@ def _check(page, console: _Console, url: str) -> list[str]:
     response = page.goto(url)
     if response is None or response.status >= 400:
         problems.append(f"status {response.status if response else 'none'}")
+    page.wait_for_function(PROSE_ALL_READY)
     problems += sideways_overflow(page)
     violations = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ['violations']});

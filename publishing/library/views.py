@@ -16,7 +16,7 @@ from editorial.models import Asset, Issue
 from editorial.permissions import PermissionRefused
 from publishing.library import members as member_services
 from publishing.library import permissions, selectors, services
-from publishing.library.caching import anonymous_page
+from publishing.library.caching import anonymous_page, search_results_html
 from publishing.library.downloads import counts_as_download, file_response
 from publishing.library.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm, form_errors
 from publishing.library.permissions import editor_required
@@ -138,11 +138,11 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     permissions.reader_load(request.user)
     form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = (selectors.article_search(query=query, user=request.user,
-                                        page=form.cleaned_data["page"] or 1) if query else None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results_html = (search_results_html(query=query, user=request.user,
+                                        page=form.cleaned_data["page"] or 1) if query else "")
     return render(request, "publishing/search.html",
-                  {"form": form, "query": query, "results": results})
+                  {"form": form, "query": query, "results_html": results_html})
 
 
 @editor_required

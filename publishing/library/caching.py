@@ -81,3 +81,14 @@ def search_results_html(*, query: str, page: int, user, today: dt.date | None = 
 
     return cached_fragment(("search", selectors.published_stamp(), access, today.isoformat(),
                             get_language(), page, query), render)
+
+
+def archive_list_html(*, stamp: str, page: str | None) -> SafeString:
+    """One page of the archive's covers: every published issue, the same for every reader
+    (access decides what a reader may read, not which covers they see)."""
+
+    def render() -> str:
+        page_obj, years = selectors.issue_archive_page(page)
+        return render_to_string("publishing/_archive_list.html", {"page": page_obj, "years": years})
+
+    return cached_fragment(("archive", stamp, get_language(), page or ""), render)

@@ -16,7 +16,7 @@ from editorial.models import Asset, Issue
 from editorial.permissions import PermissionRefused
 from publishing.library import members as member_services
 from publishing.library import permissions, selectors, services
-from publishing.library.caching import anonymous_page, search_results_html
+from publishing.library.caching import anonymous_page, archive_list_html, search_results_html
 from publishing.library.downloads import counts_as_download, file_response
 from publishing.library.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm, form_errors
 from publishing.library.permissions import editor_required
@@ -44,12 +44,13 @@ def _refuse_reading(request: HttpRequest, issue: Issue) -> HttpResponse:
 
 
 def issue_archive(request: HttpRequest) -> HttpResponse:
-    def page(extra: dict) -> HttpResponse:
-        page_obj, years = selectors.issue_archive_page(request.GET.get("page"))
-        return render(request, "publishing/archive.html",
-                      {"page": page_obj, "years": years, **extra})
+    stamp = selectors.published_stamp()
 
-    return anonymous_page(request, stamp=f"archive:{selectors.published_stamp()}", render=page)
+    def page(extra: dict) -> HttpResponse:
+        archive_html = archive_list_html(stamp=stamp, page=request.GET.get("page"))
+        return render(request, "publishing/archive.html", {"archive_html": archive_html, **extra})
+
+    return anonymous_page(request, stamp=f"archive:{stamp}", render=page)
 
 
 def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:

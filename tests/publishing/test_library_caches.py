@@ -178,3 +178,25 @@ def test_a_download_row_is_written_without_waiting_for_the_disk_on_postgresql(cl
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_the_archive_cached_for_a_signed_in_reader_drops_an_unpublished_issue_at_once(client,
+                                                                                       library):
+    client.force_login(library.users["member"])
+    issue = library.issues["public"]
+    assert issue.display_title in client.get(reverse("publishing:archive")).content.decode()
+
+    issue_set_status(issue=issue, status=IssueStatus.PLANNING)
+
+    assert issue.display_title not in client.get(reverse("publishing:archive")).content.decode()
+
+
+def test_the_archive_fragment_is_not_served_across_languages(client, library):
+    client.force_login(library.users["member"])
+    url = reverse("publishing:archive")
+    chinese = client.get(url)
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url)
+    year = str(library.issues["public"].cover_date.year)
+    assert f"{year} 年" in chinese.content.decode()
+    assert f"{year} 年" not in english.content.decode()

@@ -268,7 +268,8 @@ def in_process(database: str, out: Path, *, fail_after: int) -> None:
                                 "seconds_cold": round(cold_s, 4), "seconds_warm": round(warm_s, 4)})
     Download.objects.filter(pk__gt=download_max).delete()
     result["bundle_import"] = _bundle_import_queries(newest, users["editor"])
-    result["announcement"] = _announcement(newest, fail_after)
+    result["announcement"] = (_announcement(newest, fail_after) if fail_after >= 0
+                              else {"skipped": "--no-mail"})
 
     # For part 2: sessions, the static copy of the member PDF, where the rows end now.
     pdf = issue_published_pdf(newest)
@@ -566,6 +567,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds over every page")
     parser.add_argument("--repeat-key", type=int, default=1, help="extra rounds of key pages")
     parser.add_argument("--mail-fail-after", type=int, default=5000)
+    parser.add_argument("--no-mail", action="store_true",
+                        help="skip the announcement over SMTP (minutes on the archive)")
     parser.add_argument("--queries-only", action="store_true", help="part 1 only")
     parser.add_argument("--via-nginx", action="store_true",
                         help=f"pages through nginx proxying to gunicorn ({ACCEL_PREFIX} internal)")
@@ -583,6 +586,8 @@ def main() -> None:
         parser.error("--database is required")
     database = check_name(args.database)
     GUNICORN_PORT, NGINX_PORT = args.port, args.port + 1
+    if args.no_mail:
+        args.mail_fail_after = -1
     if args.in_process:  # the child that runs part 1 for one database
         in_process(database, args.in_process, fail_after=args.mail_fail_after)
         return

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import Issue, IssueStatus
+from editorial.services import issue_touch
 from publishing.models import Announcement, Delivery, Download, IssueAccess, Membership, Read
 
 
@@ -11,6 +12,22 @@ from publishing.models import Announcement, Delivery, Download, IssueAccess, Mem
 class IssueAccessAdmin(admin.ModelAdmin):
     list_display = ["issue", "level", "embargo_months"]
     list_filter = ["level"]
+
+    # Pages and caches key on the issue's stamp (``issue_touch``): a change of who may read
+    # it must move the stamp, as ``issue_set_access`` does, or a cached page would leak.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        issue_touch(issue_id=obj.issue_id)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        issue_touch(issue_id=obj.issue_id)
+
+    def delete_queryset(self, request, queryset) -> None:
+        issue_ids = list(queryset.values_list("issue_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for issue_id in issue_ids:
+            issue_touch(issue_id=issue_id)
 
 
 @admin.register(Membership)

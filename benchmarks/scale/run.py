@@ -14,7 +14,8 @@ code is measured with this code's schema.
    SMTP server (rolled back): how long, how many queries, how many members reached — and,
    with the mail server failing after ``--mail-fail-after`` messages, how many are reached
    after a retry.
-2. Over HTTP: gunicorn (``--workers`` sync workers, production settings) and, in the same run,
+2. Over HTTP: gunicorn (``bulletin/gunicorn_conf.py``, as deployed; ``--workers`` overrides its
+   number of workers; production settings) and, in the same run,
    nginx serving the member PDF's very bytes as a static file — the baseline — and whitenoise
    serving it through Django. Per page, wrk with one connection (``--latency-seconds``: the
    median and p99 of a request on its own) and with ``--connections`` connections
@@ -62,6 +63,7 @@ from environment import (
     wait_for_http,
 )
 
+# gunicorn's port and nginx's (the next one): ``--port`` moves both, so two runs can share a machine.
 GUNICORN_PORT = 8301
 NGINX_PORT = 8302
 SEARCH_TERMS = ("数", "数据", "数字贸易")
@@ -266,7 +268,8 @@ def in_process(database: str, out: Path, *, fail_after: int) -> None:
                                 "seconds_cold": round(cold_s, 4), "seconds_warm": round(warm_s, 4)})
     Download.objects.filter(pk__gt=download_max).delete()
     result["bundle_import"] = _bundle_import_queries(newest, users["editor"])
-    result["announcement"] = _announcement(newest, fail_after)
+    result["announcement"] = (_announcement(newest, fail_after) if fail_after >= 0
+                              else {"skipped": "--no-mail"})
 
     # For part 2: sessions, the static copy of the member PDF, where the rows end now.
     pdf = issue_published_pdf(newest)
@@ -347,7 +350,7 @@ NGINX_PROXY = """
         }}"""
 
 
-def start_servers(database: str, tmp: Path, workers: int, *,
+def start_servers(database: str, tmp: Path, workers: int | None, *,
                   via_nginx: bool) -> tuple[subprocess.Popen, subprocess.Popen]:
     paths = folders(database)
     proxy = NGINX_PROXY.format(accel=ACCEL_PREFIX, editions=paths["editions"],
@@ -359,9 +362,14 @@ def start_servers(database: str, tmp: Path, workers: int, *,
                               "-c", str(conf)])
     # Behind nginx, edition files are handed to it (X-Accel-Redirect), as docker-compose.yml does.
     accel = {"DOWNLOADS_ACCEL_REDIRECT_PREFIX": ACCEL_PREFIX} if via_nginx else {}
+    # The deployment's own gunicorn settings (bulletin/gunicorn_conf.py, docs/deploy.md);
+    # --workers overrides its number of workers. Code from before that file: 4 sync workers.
+    conf = (["-c", "python:bulletin.gunicorn_conf"]
+            if (ROOT / "bulletin" / "gunicorn_conf.py").is_file() else ["--workers", "4"])
     gunicorn = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "bulletin.wsgi", "--bind",
-         f"127.0.0.1:{GUNICORN_PORT}", "--workers", str(workers), "--log-level", "warning"],
+        [str(Path(PYTHON).parent / "gunicorn"), *conf, "bulletin.wsgi",
+         "--bind", f"127.0.0.1:{GUNICORN_PORT}", "--log-level", "warning",
+         *(["--workers", str(workers)] if workers else [])],
         cwd=ROOT, env=site_env(database, **accel),
     )
     return gunicorn, nginx
@@ -397,7 +405,7 @@ def over_http(database: str, prepared: dict, args) -> dict:
               if not args.pages or p["name"] in args.pages]
     cases += [("whitenoise static PDF", "anonymous", f"{base}/static/bench/issue.pdf"),
               ("nginx static PDF (again)", "anonymous", cases[0][2])]
-    result: dict = {"workers": args.workers, "connections": args.connections,
+    result: dict = {"workers": args.workers or "gunicorn_conf", "connections": args.connections,
                     "seconds": args.seconds, "latency_seconds": args.latency_seconds,
                     "via_nginx": args.via_nginx, "pages": args.pages,
                     "rounds": [], "rss_mb": {}}
@@ -411,7 +419,8 @@ def over_http(database: str, prepared: dict, args) -> dict:
             result["rss_mb"]["started"] = worker_rss_mb(gunicorn)
             for _name, role, url in cases:  # warm every worker's caches, make thumbnails
                 cookie = f"sessionid={sessions[role]}" if role in sessions else None
-                wrk(url, seconds=2, connections=args.workers * 2, threads=1, cookie=cookie)
+                wrk(url, seconds=2, connections=max(2 * len(worker_rss_mb(gunicorn)), 10), threads=1,
+                    cookie=cookie)
                 wait_idle(GUNICORN_PORT, NGINX_PORT)
             result["rss_mb"]["warm"] = worker_rss_mb(gunicorn)
             rounds = args.rounds + args.repeat_key
@@ -544,16 +553,22 @@ def side_by_side(reports: list[dict]) -> str:
 
 
 def main() -> None:
+    global GUNICORN_PORT, NGINX_PORT  # --port moves both servers
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="the archive (bulletin_scale…)")
     parser.add_argument("--compare", help="a one-issue database for the query counts")
     parser.add_argument("--seconds", type=int, default=15, help="wrk duration under load")
     parser.add_argument("--latency-seconds", type=int, default=8, help="wrk with one connection")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int,
+                        help="gunicorn workers (default: bulletin/gunicorn_conf.py's, 2 × cores + 1)")
+    parser.add_argument("--port", type=int, default=GUNICORN_PORT,
+                        help="gunicorn's port; nginx listens on the next one")
     parser.add_argument("--rounds", type=int, default=2, help="rounds over every page")
     parser.add_argument("--repeat-key", type=int, default=1, help="extra rounds of key pages")
     parser.add_argument("--mail-fail-after", type=int, default=5000)
+    parser.add_argument("--no-mail", action="store_true",
+                        help="skip the announcement over SMTP (minutes on the archive)")
     parser.add_argument("--queries-only", action="store_true", help="part 1 only")
     parser.add_argument("--via-nginx", action="store_true",
                         help=f"pages through nginx proxying to gunicorn ({ACCEL_PREFIX} internal)")
@@ -570,6 +585,9 @@ def main() -> None:
     if not args.database:
         parser.error("--database is required")
     database = check_name(args.database)
+    GUNICORN_PORT, NGINX_PORT = args.port, args.port + 1
+    if args.no_mail:
+        args.mail_fail_after = -1
     if args.in_process:  # the child that runs part 1 for one database
         in_process(database, args.in_process, fail_after=args.mail_fail_after)
         return

@@ -9,7 +9,12 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
+# Persistent connections: a request does not pay PostgreSQL's connection set-up (a fork on the
+# server). Health checks (``CONN_HEALTH_CHECKS=true``) would spare the one request per worker
+# that fails after a database restart, at the price of a round trip on every request — a
+# quarter of a cached search's database time (docs/deploy.md, "gunicorn"): off by default.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 
 # Files: folders on one machine; with BULLETIN_S3_BUCKET, one S3-compatible bucket (AWS S3,
 # Aliyun OSS, MinIO) shared by every node, no shared filesystem (docs/deploy.md).

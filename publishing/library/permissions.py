@@ -97,19 +97,39 @@ def _embargo_cutoff(today: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(today.day, last))
 
 
+# What a reader may read, as a class shared by many readers (``reader_class``): caches of
+# pages that depend on it key on the class, never on the user.
+READS_EVERYTHING = "editor"  # every issue, published or not
+READS_PUBLISHED = "member"  # every published issue
+READS_PUBLIC = "public"  # published issues that are public today (embargoes: the day counts)
+
+
+def reader_class(user, *, today: dt.date | None = None) -> str:
+    """Which of the three access classes ``user`` reads with today; ``readable_issues_q``
+    derives its filter from this very value, so a cache keyed on it (and on the day, and on
+    ``published_stamp``) holds exactly what the filter would return. Read afresh per request
+    (roles and membership: ``reader_load``), so a lapsed membership counts at once."""
+    # The rule itself, not ``user.has_perm``: no model permission is named publishing.*, so
+    # Django's ModelBackend, asked after rules says no, would only add two queries to say no.
+    if rules.has_perm("publishing.manage_issues", user):
+        return READS_EVERYTHING
+    if user_is_member(user, today=today or timezone.localdate()):
+        return READS_PUBLISHED
+    return READS_PUBLIC
+
+
 def readable_issues_q(user, *, prefix: str = "", today: dt.date | None = None) -> Q:
     """``publishing.read_issue`` as a filter on issues (``prefix`` reaches them from another
     model, e.g. ``"issue__"``), so that a list is filtered in its own query, not in Python.
 
     The same rule as the permission: editors read everything, active members every published
     issue, others public issues and those whose embargo has run out."""
-    # The rule itself, not ``user.has_perm``: no model permission is named publishing.*, so
-    # Django's ModelBackend, asked after rules says no, would only add two queries to say no.
-    if rules.has_perm("publishing.manage_issues", user):
+    today = today or timezone.localdate()
+    access = reader_class(user, today=today)
+    if access == READS_EVERYTHING:
         return Q()
     published = Q(**{f"{prefix}status": IssueStatus.PUBLISHED})
-    today = today or timezone.localdate()
-    if user_is_member(user, today=today):
+    if access == READS_PUBLISHED:
         return published
     opened = Q(**{f"{prefix}access__level": AccessLevel.PUBLIC})
     embargoes = (IssueAccess.objects.filter(level=AccessLevel.EMBARGO)

@@ -4,6 +4,7 @@ files only from inside their folders.
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 import re
 from collections.abc import Callable, Iterator
@@ -15,14 +16,17 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
+    Func,
     IntegerField,
     Max,
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -73,14 +77,30 @@ class SearchHit:
 ARCHIVE_PAGE_SIZE = 24
 
 
+class _EpochMicroseconds(Func):
+    """A datetime as whole microseconds since 1970, an integer whatever the engine (SQLite keeps
+    milliseconds of it), so that a sum of them is exact."""
+
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS BIGINT)"
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=(
+            "CAST((julianday(%(expressions)s) - 2440587.5) * 86400000000 AS INTEGER)"), **extra)
+
+
 def published_stamp() -> str:
     """A stamp of everything published: it changes whenever an issue is published or anything
     it shows changes (``issue_touch`` stamps ``updated_at``), so caches keyed on it are never
     stale. One query."""
+    # The sum as well as the newest: two transactions touching two issues may commit in the
+    # other order than their clocks, and the later commit's older time would not move the
+    # newest; every touch moves the sum. Whole microseconds, so the sum is exact on any engine.
     stats = Issue.objects.filter(status=IssueStatus.PUBLISHED).aggregate(
-        count=Count("pk"), last=Max("updated_at"))
+        count=Count("pk"), last=Max("updated_at"),
+        total=Sum(_EpochMicroseconds("updated_at")))
     last = stats["last"].timestamp() if stats["last"] else 0
-    return f"{stats['count']}:{last}"
+    return f"{stats['count']}:{last}:{stats['total'] or 0}"
 
 
 def issue_cover_name(issue: Issue, edition: Edition) -> str:
@@ -225,8 +245,8 @@ def _gin_path(vendor: str) -> Iterator[None]:
                            "WHERE name = ANY(%s)", [list(_SCANS_OFF)])
 
 
-def article_search(*, query: str, user, page: int = 1,
-                   page_size: int = SEARCH_PAGE_SIZE) -> SearchResults:
+def article_search(*, query: str, user, page: int = 1, page_size: int = SEARCH_PAGE_SIZE,
+                   today: dt.date | None = None) -> SearchResults:
     """Published articles this user may read that contain every term (title, authors, tags or
     body), title hits first, then newest; one page of them, highlighted.
 
@@ -241,7 +261,7 @@ def article_search(*, query: str, user, page: int = 1,
         return empty
     vendor = connection.vendor
     queryset = _search_matches(
-        SearchEntry.objects.filter(permissions.readable_issues_q(user, prefix="issue__"),
+        SearchEntry.objects.filter(permissions.readable_issues_q(user, prefix="issue__", today=today),
                                    issue__status=IssueStatus.PUBLISHED),
         terms, vendor)
     if queryset is None:

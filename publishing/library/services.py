@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,10 +64,35 @@ def issue_set_access(*, issue: Issue, level: str, embargo_months: int = 0,
     return access
 
 
-def download_record(*, issue: Issue, user) -> Download:
-    return Download.objects.create(
-        issue=issue, user=user if getattr(user, "is_authenticated", False) else None
-    )
+# The download log's one INSERT, on PostgreSQL, as its own transaction that does not wait for
+# its commit record to reach the disk: ``set_config(..., true)`` lasts until the end of the
+# statement's implicit transaction, so nothing else is affected. One round trip.
+_DOWNLOAD_ASYNC_INSERT = (
+    "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)) "
+    "INSERT INTO {table} ({issue}, {user}, {at}) SELECT %s, %s, %s FROM async_commit"
+)
+
+
+def download_record(*, issue: Issue, user) -> None:
+    """One row per counted download (the editors' download counts).
+
+    Written after the access decision and not waiting for the disk: on PostgreSQL, when the row
+    is a statement of its own (autocommit, as in a request), its commit is asynchronous
+    (``synchronous_commit = off`` for that transaction alone). A database crash can lose the
+    last fraction of a second of download rows (at most 3 × ``wal_writer_delay``, 600 ms by
+    default) — never a file, an access decision or any other data, and the database stays
+    consistent. It spares every download a WAL flush (~7 ms on this machine's disk, more
+    under load; docs/performance.md). Inside a caller's transaction the row simply joins it."""
+    reader = user if getattr(user, "is_authenticated", False) else None
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        Download.objects.create(issue=issue, user=reader)
+        return
+    meta, quote = Download._meta, connection.ops.quote_name
+    sql = _DOWNLOAD_ASYNC_INSERT.format(
+        table=quote(meta.db_table), issue=quote(meta.get_field("issue").column),
+        user=quote(meta.get_field("user").column), at=quote(meta.get_field("downloaded_at").column))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [issue.pk, reader.pk if reader else None, timezone.now()])
 
 
 def read_record(*, issue: Issue, slug: str, user) -> Read | None:

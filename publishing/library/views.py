@@ -18,7 +18,7 @@ from publishing import filestore
 from publishing.filestore import StoredFile
 from publishing.library import member_imports, permissions, selectors, services
 from publishing.library import members as member_services
-from publishing.library.caching import anonymous_page
+from publishing.library.caching import anonymous_page, archive_list_html, search_results_html
 from publishing.library.downloads import counts_as_download, file_response
 from publishing.library.forms import IssueAccessForm, MemberCSVForm, MemberForm, SearchForm, form_errors
 from publishing.library.permissions import editor_required
@@ -46,12 +46,13 @@ def _refuse_reading(request: HttpRequest, issue: Issue) -> HttpResponse:
 
 
 def issue_archive(request: HttpRequest) -> HttpResponse:
-    def page(extra: dict) -> HttpResponse:
-        page_obj, years = selectors.issue_archive_page(request.GET.get("page"))
-        return render(request, "publishing/archive.html",
-                      {"page": page_obj, "years": years, **extra})
+    stamp = selectors.published_stamp()
 
-    return anonymous_page(request, stamp=f"archive:{selectors.published_stamp()}", render=page)
+    def page(extra: dict) -> HttpResponse:
+        archive_html = archive_list_html(stamp=stamp, page=request.GET.get("page"))
+        return render(request, "publishing/archive.html", {"archive_html": archive_html, **extra})
+
+    return anonymous_page(request, stamp=f"archive:{stamp}", render=page)
 
 
 def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
@@ -144,11 +145,11 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     permissions.reader_load(request.user)
     form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = (selectors.article_search(query=query, user=request.user,
-                                        page=form.cleaned_data["page"] or 1) if query else None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results_html = (search_results_html(query=query, user=request.user,
+                                        page=form.cleaned_data["page"] or 1) if query else "")
     return render(request, "publishing/search.html",
-                  {"form": form, "query": query, "results": results})
+                  {"form": form, "query": query, "results_html": results_html})
 
 
 @editor_required

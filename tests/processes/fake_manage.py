@@ -7,13 +7,22 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 
-stop = threading.Event()
-signal.signal(signal.SIGTERM, lambda *a: stop.set())
-signal.signal(signal.SIGINT, lambda *a: stop.set())
+# SIGTERM and SIGINT are blocked, then taken with sigwait: a handler setting a
+# threading.Event could deadlock when the signal came while Event.wait held its lock,
+# which is exactly when the test sends it (right after reading this process's first line).
+signals = {signal.SIGTERM, signal.SIGINT}
+signal.pthread_sigmask(signal.SIG_BLOCK, signals)
 role = "WORKER" if "db_worker" in sys.argv else "SERVER"
-print(f"{role} {os.getpid()}", flush=True)
-while not stop.wait(3600):
-    pass
-print(f"{role} {os.getpid()} stopped", flush=True)
+
+
+
+def say(line: str) -> None:
+    """One write per line: the worker and the server share make's output pipe, and a line
+    written in two pieces (text, then newline) could be split by the other's."""
+    os.write(1, f"{line}\n".encode())
+
+
+say(f"{role} {os.getpid()}")
+signal.sigwait(signals)
+say(f"{role} {os.getpid()} stopped")

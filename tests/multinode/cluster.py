@@ -25,36 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.processes.children import ROOT
+from tests.processes.nginx import nginx_command
 
-DEPLOY = ROOT / "deploy" / "nginx"
 DEADLINE = 120.0  # seconds any one condition may take on a loaded two-core machine
-
-NGINX_MAIN = """
-{user}
-daemon off;
-master_process on;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/bulletin.conf;
-}}
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def wait_until(condition: Callable[[], object], what: str, *, limit: float = DEADLINE,
                every: float = 0.05) -> object:
@@ -238,7 +211,6 @@ class Cluster:
                            "PYTHONUNBUFFERED": "1"})
 
     def start_nginx(self) -> Proc:
-        conf = (DEPLOY / "bulletin.conf").read_text(encoding="utf-8")
         upstream = "\n    ".join(
             f"server 127.0.0.1:{port} max_fails=1 fail_timeout=30s;" for port in self.node_ports)
         assert self.shared is not None
@@ -253,16 +225,7 @@ class Cluster:
             "/etc/nginx/bulletin-proxy.conf": str(self.tmp / "bulletin-proxy.conf"),
             "internal;": "internal;\n        add_header X-Upstream $upstream_addr always;",
         }
-        for old, new in replaced.items():
-            assert old in conf, f"deploy/nginx/bulletin.conf no longer has {old!r}"
-            conf = conf.replace(old, new)
-        (self.tmp / "bulletin.conf").write_text(conf, encoding="utf-8")
-        shutil.copy(DEPLOY / "bulletin-proxy.conf", self.tmp)
-        main = self.tmp / "nginx.conf"
-        main.write_text(NGINX_MAIN.format(
-            tmp=self.tmp, user="user root;" if os.geteuid() == 0 else ""), encoding="utf-8")
-        return self._proc("nginx", ["nginx", "-p", str(self.tmp), "-e",
-                                    str(self.tmp / "nginx-error.log"), "-c", str(main)],
+        return self._proc("nginx", nginx_command(self.tmp, replaced, daemon=False),
                           {"PATH": os.environ.get("PATH", "")})
 
     def kill_all(self) -> None:

@@ -17,8 +17,9 @@ import pytest
 from django.db import connection
 
 from publishing.models import TaskWorker
-from tests.multinode.cluster import Cluster, free_port, wait_until
+from tests.multinode.cluster import Cluster, wait_until
 from tests.processes.children import database_url
+from tests.processes.nginx import free_port
 
 REDIS = ("127.0.0.1", 6379)
 # Media and editions on the S3 endpoint, each process with folders of its own (the default), or

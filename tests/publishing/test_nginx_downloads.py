@@ -7,9 +7,7 @@ Needs nginx (Debian nginx-light, `make bench-setup`); skipped without it.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import urllib.error
 import urllib.request
@@ -22,10 +20,8 @@ from django.test import Client
 from django.urls import reverse
 
 from publishing.models import Download
+from tests.processes.nginx import free_port, nginx_command
 from tests.publishing.library_fixtures import build_library
-
-PROJECT = Path(__file__).resolve().parents[2]
-DEPLOY = PROJECT / "deploy" / "nginx"
 
 pytestmark = [
     pytest.mark.slow,
@@ -33,39 +29,12 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed"),
 ]
 
-MAIN = """
-{user}
-daemon on;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/bulletin.conf;
-}}
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def nginx(live_server, settings, tmp_path):
     """nginx started from deploy/nginx/bulletin.conf, its paths pointed at this test's."""
     settings.DOWNLOADS_ACCEL_REDIRECT_PREFIX = "/_editions/"
     upstream = urlsplit(live_server.url).netloc
-    port = _free_port()
-    conf = (DEPLOY / "bulletin.conf").read_text(encoding="utf-8")
+    port = free_port()
     replaced = {"server web:8000;": f"server {upstream};",
                 "listen 80;": f"listen 127.0.0.1:{port};",
                 "/app/var/staticfiles/": f"{django_settings.STATIC_ROOT}/",
@@ -73,23 +42,13 @@ def nginx(live_server, settings, tmp_path):
                 "/etc/nginx/bulletin-proxy.conf": str(tmp_path / "bulletin-proxy.conf"),
                 # Marks what the internal location sent (the test's addition to the file).
                 "internal;": 'internal;\n        add_header X-Test-Served-By "internal location" always;'}
-    for old, new in replaced.items():
-        assert old in conf, old
-        conf = conf.replace(old, new)
-    (tmp_path / "bulletin.conf").write_text(conf, encoding="utf-8")
-    shutil.copy(DEPLOY / "bulletin-proxy.conf", tmp_path)
-    main = tmp_path / "nginx.conf"
-    # Root starts the workers as "nobody", who could not read pytest's private folders.
-    main.write_text(MAIN.format(tmp=tmp_path, user="user root;" if os.geteuid() == 0 else ""),
-                    encoding="utf-8")
+    command = nginx_command(tmp_path, replaced, daemon=True)
     # nginx binds its port before it returns (daemon on), so it is ready when this returns.
-    subprocess.run(["nginx", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                    "-c", str(main)], check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        subprocess.run(["nginx", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                        "-c", str(main), "-s", "stop"], check=False, capture_output=True)
+        subprocess.run([*command, "-s", "stop"], check=False, capture_output=True)
 
 
 def _get(url: str, *, cookie: str | None = None, headers: dict | None = None):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from editorial import selectors, services
 from editorial.forms import AssetTextForm, MediaSearchForm
 from editorial.models import Asset
-from editorial.views import _check, workspace_view
+from editorial.views.access import _check, workspace_view
 
 PAGE_SIZE = 24
 PICKER_PAGE_SIZE = 12

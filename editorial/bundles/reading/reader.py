@@ -1,25 +1,28 @@
-"""Reading a bundle: parse and validate all of it, report every problem, write nothing."""
+"""The reader: parse and validate all of a bundle's files, report every problem, write
+nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 import yaml
 from django.conf import settings
 
-from editorial.images import ImageRejected, inspect_image
-from editorial.richtext import (
-    find_hostile_markup,
-    markdown_images,
-    markdown_to_html,
-    parse_markdown,
+from editorial.bundles.reading.parsed import (
+    BundleError,
+    BundleImage,
+    BundleProblem,
+    ParsedArticle,
+    ParsedBundle,
+    shown,
 )
+from editorial.images import ImageRejected, inspect_image
+from editorial.richtext import find_hostile_markup, markdown_images, markdown_to_html, parse_markdown
 
 ISSUE_KEYS = {
     "publication", "publication_slug", "number", "title", "date", "sections", "editor_note",
@@ -33,20 +36,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ISSUE_NUMBER = 2_147_483_647  # what Issue.number holds on every database
 
 
-def shown(value: object, limit: int = 60) -> str:
-    """``value`` as an error message quotes it: never longer than about ``limit`` characters,
-    whatever a bundle holds (a 5,000-digit number, a 100,000-character name)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        try:
-            return f"a whole number of {len(str(abs(value)))} digits"
-        except ValueError:  # over Python's 4,300-digit limit for int → str
-            return f"a whole number of about {math.floor(math.log10(abs(value))) + 1} digits"
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text)} characters)"
-
-
 class _NoAliasLoader(yaml.SafeLoader):
     """PyYAML's safe loader without aliases: a bundle never needs ``*name``, and a 1.4 KB
     "billion laughs" of nested aliases expands to gigabytes (a --dry-run ran into MemoryError)."""
@@ -58,61 +47,6 @@ class _NoAliasLoader(yaml.SafeLoader):
                 None, None, "YAML aliases (*name) are not allowed in a bundle; write the value out",
                 event.start_mark)
         return super().compose_node(parent, index)
-
-
-@dataclass(frozen=True)
-class BundleProblem:
-    file: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message}"
-
-
-class BundleError(Exception):
-    """The bundle can't be imported; ``problems`` lists every reason, one per place."""
-
-    def __init__(self, problems: list[BundleProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
-@dataclass
-class BundleImage:
-    path: str  # relative to the bundle, POSIX
-    data: bytes
-    sha256: str
-
-
-@dataclass
-class ParsedArticle:
-    key: str
-    file: str
-    title: str
-    section: str
-    authors: list[str]
-    author_note: str
-    source: str
-    subtitle: str
-    summary: str
-    tags: list[str]
-    lead_image: BundleImage | None
-    tokens: list = field(repr=False, default_factory=list)
-    images: list[tuple[object, BundleImage]] = field(repr=False, default_factory=list)
-
-
-@dataclass
-class ParsedBundle:
-    publication: str
-    publication_slug: str
-    number: int
-    title: str
-    date: dt.date | None
-    sections: list[str]
-    editor_note_html: str
-    cover_image: BundleImage | None
-    articles: list[ParsedArticle]
 
 
 class _Reader:

@@ -72,10 +72,10 @@ test: setup test-only ## set up, then run every test
 test-only:
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=bulletin.settings.test -v0
-	$(VENV)/bin/pytest --numprocesses=auto --cov --cov-report=term  # every test, one process per core; fails under 90 % line coverage (multinode runs in .ci/run's PostgreSQL pass, grouped with --dist loadgroup)
+	$(VENV)/bin/pytest --numprocesses=auto --dist worksteal --cov --cov-report=term  # every test, one process per core, an idle one takes over half of the other's queue; fails under 90 % line coverage (multinode runs in .ci/run's PostgreSQL pass, grouped with --dist loadgroup)
 
 test-fast: setup ## the quick loop: no browser, no whole-issue renders, no multi-node site, no coverage
-	$(VENV)/bin/pytest --numprocesses=auto -m "not browser and not slow and not multinode"
+	$(VENV)/bin/pytest --numprocesses=auto --dist worksteal -m "not browser and not slow and not multinode"
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,9 @@ class EditorialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from editorial import receivers  # noqa: F401 - connects the signal receivers
+        from editorial import receivers
+
+        # After every migrate and every flush (a transactional test's teardown, `manage.py
+        # flush`): the 0003 data migration made the role groups once, a flush deletes them.
+        post_migrate.connect(receivers.ensure_role_groups, sender=self,
+                             dispatch_uid="editorial.ensure_role_groups")

@@ -1,4 +1,5 @@
-"""Keeps ``Issue.updated_at`` a true "contents changed" stamp: pages and caches key on it."""
+"""Keeps ``Issue.updated_at`` a true "contents changed" stamp: pages and caches key on it;
+keeps the role groups in the database."""
 
 from __future__ import annotations
 
@@ -14,3 +15,14 @@ def article_changed(sender, instance: Article, **kwargs) -> None:
     from editorial.services import issue_touch
 
     issue_touch(issue_id=instance.issue_id)
+
+
+def ensure_role_groups(*, using: str = "default", **kwargs) -> None:
+    """The workspace roles exist as groups whatever emptied the tables (post_migrate runs after
+    migrate and after flush, as Django's own permissions are made again)."""
+    from django.contrib.auth.models import Group
+
+    from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
+
+    for name in (EDITOR_GROUP, REVIEWER_GROUP, MEMBER_GROUP):
+        Group.objects.using(using).get_or_create(name=name)

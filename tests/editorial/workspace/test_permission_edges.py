@@ -18,6 +18,17 @@ def test_roles_exist_as_groups_after_migrations(db):
     assert {EDITOR_GROUP, REVIEWER_GROUP, MEMBER_GROUP} <= names
 
 
+def test_roles_come_back_after_a_flush_empties_the_tables(db):
+    """A transactional test's teardown flushes every table, then emits post_migrate: the
+    next test in that process still finds the roles the data migration made."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Group.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert set(Group.objects.values_list("name", flat=True)) == {
+        EDITOR_GROUP, REVIEWER_GROUP, MEMBER_GROUP}
+
+
 def test_reviewer_assigned_but_author_of_a_revision_cannot_approve(db, client_for):
     author = EditorFactory(username="author")
     both = ReviewerFactory(username="both")

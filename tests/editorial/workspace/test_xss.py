@@ -17,16 +17,20 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.urls import reverse
+from django.http import HttpResponse
+from django.template import RequestContext
+from django.template.loader import get_template
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockContext, BlockNode, ExtendsNode
+from django.urls import resolve, reverse
 
 from editorial import services
+from editorial import views as editorial_views
 from editorial.forms import ArticleForm
 from editorial.models import Article
 from editorial.richtext import find_hostile_markup, sanitize_html
+from tests.conftest import rows_for_the_module
 from tests.editorial.workspace.xss_payloads import PAYLOADS
-from tests.factories import EditorFactory, ReviewerFactory
-
-pytestmark = pytest.mark.django_db
+from tests.factories import EditorFactory, ReviewerFactory, SectionFactory
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "background", "poster",
@@ -128,9 +132,33 @@ def _form_data(payload: str, section) -> dict:
 WORKFLOW_SAMPLE = [0, 4, 6, 11, 15, 19, 40, 60, 90, len(PAYLOADS) - 1]
 
 
+def _build_people() -> dict:
+    return {"people": (EditorFactory(), ReviewerFactory(),
+                       EditorFactory(username="editor2", first_name="编辑丙")),
+            "section": SectionFactory(name="专家观点")}
+
+
+@pytest.fixture(scope="module")
+def _people_rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The users and the section, built once for the module (each test in its own savepoint)."""
+    yield from rows_for_the_module(_build_people, request=request,
+                                   django_db_blocker=django_db_blocker,
+                                   tmp_path_factory=tmp_path_factory)
+
+
 @pytest.fixture
-def people(db):
-    return EditorFactory(), ReviewerFactory(), EditorFactory(username="editor2", first_name="编辑丙")
+def _rows(_people_rows, db, settings):
+    return _people_rows(settings)
+
+
+@pytest.fixture
+def people(_rows):
+    return _rows["people"]
+
+
+@pytest.fixture
+def section(_rows):
+    return _rows["section"]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[str(i) for i in range(len(PAYLOADS))])
@@ -162,10 +190,60 @@ def test_lists_of_articles_holding_every_payload_render_nothing_executable(peopl
         assert executable_parts(response.content.decode()) == []
 
 
+def _page_blocks(template_name: str, context: dict, request) -> str:
+    """Every block the page's own template fills (title, heading, actions, the page body…),
+    rendered with the context its view built, as ``{% extends %}`` would render them, without
+    the shared layout around them (sidebar, bell: the workflow sample below checks that)."""
+    template = get_template(template_name).template
+    extends = template.nodelist[0]
+    assert isinstance(extends, ExtendsNode), template_name
+    request_context = RequestContext(request, context)
+    with request_context.render_context.push_state(template), \
+            request_context.bind_template(template):
+        parent = extends.get_parent(request_context)
+        blocks = BlockContext()
+        blocks.add_blocks(extends.blocks)
+        blocks.add_blocks({node.name: node for node in parent.nodelist.get_nodes_by_type(BlockNode)})
+        request_context.render_context[BLOCK_CONTEXT_KEY] = blocks
+        own = [node for node in extends.nodelist if isinstance(node, BlockNode)]
+        assert own, template_name
+        return "".join(node.render(request_context) for node in own)
+
+
+@pytest.fixture
+def page(monkeypatch, rf):
+    """A workspace page as its view answers it, in process: the view runs (permission checks,
+    selectors, forms, the conflict merge) and its template's blocks are rendered."""
+
+    def blocks_only(request, template_name, context=None, status=None, **kwargs):
+        return HttpResponse(_page_blocks(template_name, context or {}, request), status=status)
+
+    monkeypatch.setattr(editorial_views, "render", blocks_only)
+
+    def answer(user, path: str, data: dict | None = None, *, post: bool = False) -> HttpResponse:
+        request = rf.post(path, data) if post else rf.get(path, data or {})
+        request.user = user
+        request.resolver_match = resolve(path)
+        return request.resolver_match.func(request, *request.resolver_match.args,
+                                           **request.resolver_match.kwargs)
+
+    return answer
+
+
+def test_page_blocks_hold_what_the_page_shows(people, section, page):
+    """The template-level layer sees the fields: a marker in each field shows up in the blocks."""
+    editor = people[0]
+    article = _create_through_the_form(editor, _form_data("标记甲乙", section))
+    html = page(editor, reverse("editorial:article_detail", args=[article.pk])).content.decode()
+    assert html.count("标记甲乙") >= 3 and "<script>" not in html
+    assert executable_parts(html + "<img src=x onerror=alert(1)>")
+
+
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[str(i) for i in range(len(PAYLOADS))])
 def test_payload_in_every_field_renders_nothing_executable_on_any_page(payload, people, section,
-                                                                      client):
-    """The article form and services store the payload; every page of the article shows it inert."""
+                                                                      page):
+    """The article form and services store the payload; every page of the article shows it inert
+    (each page's own template, rendered with its view's context)."""
     editor = people[0]
     data = _form_data(payload, section)
     article = _create_through_the_form(editor, data)
@@ -177,18 +255,18 @@ def test_payload_in_every_field_renders_nothing_executable_on_any_page(payload, 
     services.article_update(user=editor, article_id=article.pk, base_version=1,
                             content=second.content(lead_image=None))
     services.comment_add(user=editor, article_id=article.pk, body=payload)
-    client.force_login(editor)
     edit = reverse("editorial:article_edit", args=[article.pk])
-    stale = client.post(edit, data | {"base_version": 1, "body": _caption(payload) + payload})
+    stale = page(editor, edit, data | {"base_version": 1, "body": _caption(payload) + payload},
+                 post=True)
     assert stale.status_code == 409
     pages = {
         "conflict": stale,
-        "editor": client.get(edit),
-        "article": client.get(reverse("editorial:article_detail", args=[article.pk])),
-        "revisions": client.get(reverse("editorial:revision_list", args=[article.pk])),
-        "revision": client.get(reverse("editorial:revision_detail", args=[article.pk, 1])),
-        "diff": client.get(reverse("editorial:revision_compare", args=[article.pk]),
-                           {"a": 1, "b": 2}),
+        "editor": page(editor, edit),
+        "article": page(editor, reverse("editorial:article_detail", args=[article.pk])),
+        "revisions": page(editor, reverse("editorial:revision_list", args=[article.pk])),
+        "revision": page(editor, reverse("editorial:revision_detail", args=[article.pk, 1])),
+        "diff": page(editor, reverse("editorial:revision_compare", args=[article.pk]),
+                     {"a": 1, "b": 2}),
     }
     for name, response in pages.items():
         assert response.status_code in (200, 409), name

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from editorial.models import Issue, IssueStatus
 from publishing.models import AccessLevel, IssueAccess
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import PASSWORD, EditorFactory, SectionFactory
 from tests.publishing.release_fixtures import ready_issue
 
@@ -27,7 +27,7 @@ def run_worker() -> None:
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"board-story-{name}.png"), full_page=True)
+    screenshot(page, f"board-story-{name}")
 
 
 def layout(page) -> list[tuple[str, list[str]]]:

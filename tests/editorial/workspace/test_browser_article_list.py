@@ -10,7 +10,7 @@ from django.core import mail
 
 from editorial.models import Article, ArticleState, ReviewAssignment
 from tests.browser.layout import sideways_overflow
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import (
     PASSWORD,
     ArticleFactory,
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"article-list-{name}.png"), full_page=True)
+    screenshot(page, f"article-list-{name}")
 
 
 def titles(page) -> list[str]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from editorial.models import Article, ArticleState, Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFactory, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def _login(browser, live_server, username: str):
 
 
 def _shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, name)
 
 
 def _logout(page) -> None:

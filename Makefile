@@ -12,7 +12,7 @@ PORT ?= 8000
 # Links in e-mails (invitations, password resets, review requests) point at the demo site.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast lint clean bench-setup icc-profile vendor-ui
+.PHONY: setup system-packages venv messages demo demo-data serve test test-only test-fast screenshots lint clean bench-setup icc-profile vendor-ui
 
 setup: system-packages $(VENV)/.installed messages ## install what is missing (idempotent)
 
@@ -76,6 +76,10 @@ test-only:
 
 test-fast: setup ## the quick loop: no browser, no whole-issue renders, no multi-node site, no coverage
 	$(VENV)/bin/pytest --numprocesses=auto --dist worksteal -m "not browser and not slow and not multinode"
+
+# Screenshots are pictures for a person, not assertions: the browser tests take them only here.
+screenshots: setup ## the browser tests, writing every page they see to test-artifacts/
+	BULLETIN_SCREENSHOTS=1 $(VENV)/bin/pytest --numprocesses=auto -m browser
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,7 @@ from editorial.models import IssueStatus, Notification
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from publishing.models import Download, Membership, Read
 from tests.browser.layout import sideways_overflow
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.editorial.factories_workspace import in_review_article
 from tests.factories import (
     PASSWORD,
@@ -29,7 +29,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = ARTIFACTS / "workspace-b"
 
 
 def _login(browser, live_server, username: str, width: int = 1366):
@@ -50,8 +49,7 @@ def _login(browser, live_server, username: str, width: int = 1366):
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, f"workspace-b/{name}")
 
 
 def _no_sideways_scroll(page) -> None:

@@ -1,7 +1,7 @@
 """Browser stories in a real Chromium, in Chinese, for issue 11 item 1 (the design system: a new
 user's first clicks through the sidebar), item 5 (what the worker did reaches the editor's bell)
 and item 10 (a phone-width walk by keyboard alone, the 404 page in the site's design).
-Screenshots in test-artifacts/workspace-e/."""
+`make screenshots` writes screenshots to test-artifacts/workspace-e/."""
 
 from __future__ import annotations
 
@@ -16,12 +16,11 @@ from django.utils import timezone
 from editorial.models import Article, IssueStatus, Notification, NotificationKind
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from tests.browser.layout import sideways_overflow
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFactory
 from tests.publishing.release_fixtures import ready_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = ARTIFACTS / "workspace-e"
 HAN = re.compile(r"[\u3400-\u9fff]")
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -57,8 +56,7 @@ def _login(page, live_server, username: str) -> None:
 
 def _shot(page, name: str, *, full_page: bool = True) -> None:
     """Full page, or the viewport where sticky bars would land mid-page in a full one."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    screenshot(page, f"workspace-e/{name}", full_page=full_page)
 
 
 def _no_sideways_scroll(page) -> None:

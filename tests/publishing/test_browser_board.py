@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from editorial.models import Issue, IssueStatus
 from publishing.models import Edition
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import (
     PASSWORD,
     ArticleFactory,
@@ -32,7 +32,7 @@ def run_worker() -> None:
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"board-{name}.png"), full_page=True)
+    screenshot(page, f"board-{name}")
 
 
 def titles(page) -> list[str]:

@@ -14,8 +14,9 @@ from django.core.management import call_command
 
 from editorial.models import Issue, IssueStatus
 from publishing.models import AccessLevel, IssueAccess
-from tests.conftest import ARTIFACTS
-from tests.factories import PASSWORD, EditorFactory, SectionFactory
+from tests.browser.screenshots import screenshot
+from tests.browser.sessions import logged_in_context
+from tests.factories import EditorFactory, SectionFactory
 from tests.publishing.release_fixtures import ready_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,7 @@ def run_worker() -> None:
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"board-story-{name}.png"), full_page=True)
+    screenshot(page, f"board-story-{name}")
 
 
 def layout(page) -> list[tuple[str, list[str]]]:
@@ -43,19 +44,17 @@ def test_editor_arranges_sets_access_and_publishes_now_after_confirming(browser,
     issue.cover_date = dt.date(2026, 3, 31)
     issue.save()
     SectionFactory(publication=issue.publication, name="政策报告", position=2)
-    EditorFactory()
+    editor = EditorFactory()
     base = live_server.url
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 1000})
+    # Logged in with a session cookie: the login form is the editorial story's part.
+    context = logged_in_context(browser, live_server, editor, locale="zh-CN",
+                                viewport={"width": 1366, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/accounts/login/?next=/editorial/issues/{issue.pk}/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/editorial/issues/{issue.pk}/")
+    page.goto(f"{base}/editorial/issues/{issue.pk}/")
     assert layout(page) == [("专家观点", ["塑造数字贸易发展新优势"]),
                             ("国内资讯", ["我市跨境电商企业加快布局海外仓"])]
 

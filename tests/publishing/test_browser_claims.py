@@ -1,6 +1,6 @@
 """What an editor sees in Chromium when a correction is already running and when the issue is
 published: the board says what runs and that the contents are frozen; a second click on
-"correct" gets a 409 page saying what runs, with a way back. Screenshots in test-artifacts/."""
+"correct" gets a 409 page saying what runs, with a way back. `make screenshots`: test-artifacts/."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import connection
 
 from editorial.models import IssueStatus
 from publishing.models import ClaimAction, Edition
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import PASSWORD, ArticleFactory, EditorFactory, IssueFactory, SectionFactory
 from tests.publishing.test_edition_claims import live_claim
 
@@ -41,7 +41,7 @@ def test_a_second_correction_click_shows_what_runs_and_the_board_shows_the_freez
     page.wait_for_url(f"{base}/editorial/issues/{issue.pk}/")
     busy = page.locator("#edition-busy").inner_text()
     frozen = page.locator("#contents-frozen").inner_text()
-    page.screenshot(path=str(ARTIFACTS / f"claims-board-{language}.png"), full_page=True)
+    screenshot(page, f"claims-board-{language}")
     page.locator("form[action$='/correct'] [name=erratum]").fill("第 3 页数据更正")
     response_status = []
     page.on("response", lambda r: response_status.append(r.status) if r.url.endswith(
@@ -49,7 +49,7 @@ def test_a_second_correction_click_shows_what_runs_and_the_board_shows_the_freez
     page.locator("form[action$='/correct'] button").click()
     page.wait_for_load_state()
     message = page.locator(".error-page").inner_text()
-    page.screenshot(path=str(ARTIFACTS / f"claims-409-{language}.png"), full_page=True)
+    screenshot(page, f"claims-409-{language}")
     assert response_status == [409]
     if language == "zh-CN":
         assert f"更正版正在进行（{editor.get_full_name()} 于" in busy

@@ -13,7 +13,7 @@ from django.utils import timezone
 from editorial.models import Issue, ReviewAssignment
 from editorial.permissions import EDITOR_GROUP, REVIEWER_GROUP
 from editorial.richtext import markdown_to_html
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.editorial import factories_workspace as wf
 from tests.factories import IssueFactory, SectionFactory, UserFactory
 
@@ -66,7 +66,7 @@ def test_every_form_with_a_date_saves_unchanged_in_chromium(browser, live_server
     page.goto(f"{live_server.url}/editorial/issues/{issue.pk}/")
     with page.expect_navigation():
         page.locator("form[action$='/front'] button").click()
-    page.screenshot(path=str(ARTIFACTS / f"dates-board-front-{language}.png"), full_page=True)
+    screenshot(page, f"dates-board-front-{language}")
     assert Issue.objects.values("title", "cover_date", "editor_note").get(pk=issue.pk) == before
 
     # Submitting for review with the offered due date keeps that date.

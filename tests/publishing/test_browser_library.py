@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from publishing.models import Release
 from publishing.services import issue_publish, issue_set_access, member_add, search_index_issue
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import EditorFactory
 from tests.publishing.release_fixtures import ready_issue
 
@@ -37,7 +37,7 @@ def member(name: str, email: str, expires_on=None):
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"library-{name}.png"), full_page=True)
+    screenshot(page, f"library-{name}")
 
 
 def login(page, base: str, email: str, next_url: str) -> None:

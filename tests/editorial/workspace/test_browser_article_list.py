@@ -10,9 +10,9 @@ from django.core import mail
 
 from editorial.models import Article, ArticleState, ReviewAssignment
 from tests.browser.layout import sideways_overflow
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
+from tests.browser.sessions import logged_in_context
 from tests.factories import (
-    PASSWORD,
     ArticleFactory,
     EditorFactory,
     IssueFactory,
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"article-list-{name}.png"), full_page=True)
+    screenshot(page, f"article-list-{name}")
 
 
 def titles(page) -> list[str]:
@@ -48,16 +48,14 @@ def test_editor_searches_ticks_and_acts_on_many_articles(browser, live_server):
                          state=ArticleState.DRAFT, created_by=editor)
     base = live_server.url
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    # Logged in with a session cookie: the login form is the editorial story's part.
+    context = logged_in_context(browser, live_server, editor, locale="zh-CN",
+                                viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/accounts/login/?next=/editorial/articles/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/editorial/articles/")
+    page.goto(f"{base}/editorial/articles/")
     assert page.locator("nav.pages").inner_text().count("第 1 / 2 页") == 1
 
     # 排序与翻页：按标题排序，第二页保留筛选条件。

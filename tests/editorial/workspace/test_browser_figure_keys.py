@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from editorial.permissions import EDITOR_GROUP
+from tests.browser.screenshots import screenshot
 from tests.browser.sessions import logged_in_context
-from tests.conftest import ARTIFACTS
 from tests.factories import SectionFactory, UserFactory, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,7 +63,7 @@ def test_enter_after_an_inserted_image_starts_a_paragraph_after_the_figure(edito
     page.keyboard.press("Enter")
     page.keyboard.type("下一段文字。")
     html = _html(page)
-    page.screenshot(path=str(ARTIFACTS / f"figure-enter-{'caption' if caption else 'bare'}.png"))
+    screenshot(page, f"figure-enter-{'caption' if caption else 'bare'}", full_page=False)
     figures = _figures(html)
     assert len(figures) == 1, html
     assert "<img" in figures[0] and "下一段文字" not in figures[0], html

@@ -7,34 +7,47 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from editorial.models import Article, ArticleState, Asset
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
+from tests.browser.sessions import logged_in_context
 from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFactory, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(browser, live_server, username: str):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+def _login(browser, live_server, username: str, *, through_the_form: bool = False):
+    """A page on ``username``'s dashboard in a new context: logged in through the login form
+    (a story's first login, as a person would) or with a session cookie from Django's test
+    client (each later login, which would only go through the same form again)."""
+    options = {"locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
+    if through_the_form:
+        context = browser.new_context(**options)
+    else:
+        user = get_user_model().objects.get(username=username)
+        context = logged_in_context(browser, live_server, user, **options)
     page = context.new_page()
     page.set_default_timeout(15000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/accounts/login/?next=/editorial/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/editorial/")
+    if through_the_form:
+        page.goto(f"{live_server.url}/accounts/login/?next=/editorial/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/editorial/")
+    else:
+        page.goto(f"{live_server.url}/editorial/")
     page.js_errors = errors
     return page
 
 
 def _shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, name)
 
 
 def _logout(page) -> None:
@@ -52,7 +65,7 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     chart.write_bytes(png_bytes(320, 180, "#2b6cb0"))
 
     # 1. the editor writes an article with a heading and an image
-    editor = _login(browser, live_server, "editor")
+    editor = _login(browser, live_server, "editor", through_the_form=True)
     assert "工作台" in editor.content()
     editor.click("text=写文章")
     editor.fill("#id_title", "塑造数字贸易发展新优势")

@@ -3,7 +3,7 @@ heading, the body, an image with caption and alt text, 字数 and reading time, 
 in view at every step, and an autosaved draft offered back with "restore" and "discard".
 
 The editor autosaves every 5 seconds; the page's clock is Playwright's, moved forward by the
-test, so nothing waits on the wall clock. Screenshots in test-artifacts/writing/."""
+test, so nothing waits on the wall clock. `make screenshots`: test-artifacts/writing/."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from django.contrib.auth.models import Group
 
 from editorial.models import Article, AutosavedDraft
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
-from tests.conftest import ARTIFACTS
+from tests.browser.screenshots import screenshot
 from tests.factories import PASSWORD, EditorFactory, SectionFactory, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = ARTIFACTS / "writing"
 PROSE = "div.tiptap[contenteditable=true]"
 
 
@@ -38,8 +37,7 @@ def _login(browser, live_server, *, next_url: str = "/editorial/"):
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    screenshot(page, f"writing/{name}", full_page=False)
 
 
 def _editor_ready(page) -> None:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import boto3
 import pytest
+import time_machine
 from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
@@ -189,7 +190,12 @@ def test_member_download_is_a_short_lived_signed_url_after_the_log(bucket, clien
     member = MemberFactory(expires_on=timezone.localdate() + dt.timedelta(days=30))
     client.force_login(member)
 
-    response = client.get(pdf_url(issue))
+    # The signing time is injected (frozen at a whole second, half a minute back, so the URL
+    # is still good for the download below) and the URL must be signed at exactly that moment:
+    # no tolerance on the wall clock.
+    moment = (timezone.now() - dt.timedelta(seconds=30)).replace(microsecond=0)
+    with time_machine.travel(moment, tick=False):
+        response = client.get(pdf_url(issue))
 
     assert response.status_code == 302
     assert "no-store" in response["Cache-Control"]
@@ -197,7 +203,7 @@ def test_member_download_is_a_short_lived_signed_url_after_the_log(bucket, clien
     query = parse_qs(urlsplit(url).query)
     assert query["X-Amz-Expires"] == ["60"] and "X-Amz-Signature" in query
     signed_at = dt.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-    assert abs((signed_at - timezone.now()).total_seconds()) < 60
+    assert signed_at == moment
     name = f"《{issue.publication.name}》第{issue.number}期.pdf"
     assert query["response-content-disposition"] == [f"attachment; filename*=utf-8''{quote(name)}"]
     assert Download.objects.filter(issue=issue, user=member).count() == 1

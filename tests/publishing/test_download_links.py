@@ -28,6 +28,7 @@ from publishing.library.services import issue_set_access
 from publishing.models import AccessLevel, Download, Edition, Membership
 from tests.factories import MemberFactory
 from tests.publishing.library_fixtures import build_library
+from tests.publishing.test_object_storage import bucket, s3_endpoint  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -422,3 +423,35 @@ def test_a_member_added_later_gets_links_at_once(library):
     client = Client()
     client.force_login(newcomer)
     assert client.get(signed_link(client, issue)).status_code == 200
+
+
+# --------------------------------------------------------------------------- object storage
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("bucket")
+def test_on_object_storage_the_link_answers_with_the_buckets_signed_url(library):
+    """The lean path logs the download, then the bucket's short-lived signed URL, as the
+    canonical URL does; the bytes come from the bucket."""
+    import urllib.request
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.core.files.base import ContentFile
+
+    from publishing import filestore
+
+    issue = library.issues["members"]
+    edition = Edition.objects.get(issue=issue)
+    data = edition.pdf_path.read_bytes()
+    filestore.storage("editions").save(f"{edition.directory}/issue.pdf", ContentFile(data))
+    Edition.objects.filter(pk=edition.pk).update(pdf_size=len(data))
+    client = reader(library, "member")
+
+    response = client.get(signed_link(client, issue))
+
+    assert response.status_code == 302 and "no-store" in response["Cache-Control"]
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert "X-Amz-Signature" in query and query["X-Amz-Expires"] == ["60"]
+    with urllib.request.urlopen(response["Location"], timeout=30) as fetched:  # noqa: S310
+        assert fetched.read() == data
+    assert Download.objects.filter(issue=issue).count() == 1

@@ -306,11 +306,19 @@ def in_process(database: str, out: Path, *, fail_after: int) -> None:
 
 def fetch(url: str, cookie: str | None) -> str:
     """One GET over HTTP (the page a member's link is read from)."""
+    import urllib.error
     import urllib.request
 
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own site
-        return response.read().decode()
+    for attempt in range(10):  # a worker still starting under load answers 502 through nginx
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.read().decode()
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500 or attempt == 9:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def wrk(url: str, *, seconds: int, connections: int, threads: int,

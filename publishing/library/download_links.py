@@ -258,7 +258,7 @@ def _issue_ids_changed(issue_ids: Iterable[int | None]) -> None:
     from editorial.models import Issue
 
     ids = [pk for pk in issue_ids if pk is not None]
-    if ids:
+    if ids and enabled():  # off: no link exists to refuse, and no query is spent on finding them
         issues_changed(Issue.objects.filter(pk__in=ids).values_list("publication__slug", "number"))
 
 

@@ -11,10 +11,16 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from publishing.checks import (
             check_accel_redirect_prefix,
+            check_download_links_cache,
             check_overdue_releases,
             check_weasyprint_version,
         )
 
         checks.register(check_weasyprint_version)
         checks.register(check_accel_redirect_prefix)
+        checks.register(check_download_links_cache)
         checks.register(check_overdue_releases)
+
+        from publishing.library.download_links import connect_receivers
+
+        connect_receivers()

@@ -1,4 +1,5 @@
-"""System checks: the WeasyPrint the renderer was written for, the download hand-off, releases."""
+"""System checks: the WeasyPrint the renderer was written for, the download hand-off and its
+signed links, releases."""
 
 from __future__ import annotations
 
@@ -38,6 +39,30 @@ def check_accel_redirect_prefix(app_configs=None, **kwargs) -> list[CheckError]:
         hint='Use the path of the web server\'s internal location, starting and ending with "/" '
              '(deploy/nginx/bulletin.conf: "/_editions/"), or leave it empty to stream from Django.',
         id="publishing.E002")]
+
+
+# Caches each process keeps for itself: a change of access made in one process (or the task
+# worker) would not reach the others' copy of a download link's access generation.
+_PROCESS_LOCAL_CACHES = {"django.core.cache.backends.locmem.LocMemCache",
+                         "django.core.cache.backends.dummy.DummyCache"}
+
+
+def check_download_links_cache(app_configs=None, **kwargs) -> list[CheckError]:
+    """Signed download links (``BULLETIN_DOWNLOAD_LINK_SECONDS``) are refused at the next click
+    after an access change only where every process shares the cache of access generations."""
+    from django.conf import settings
+
+    if settings.BULLETIN_DOWNLOAD_LINK_SECONDS <= 0:
+        return []
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend not in _PROCESS_LOCAL_CACHES:
+        return []
+    return [CheckError(
+        f"BULLETIN_DOWNLOAD_LINK_SECONDS is set but the cache ({backend}) is not shared by the "
+        "site's processes: a revoked membership could still download until its link expired.",
+        hint="Set BULLETIN_REDIS_URL (a cache every process shares), or "
+             "BULLETIN_DOWNLOAD_LINK_SECONDS=0 to keep every download on the full check.",
+        id="publishing.E003")]
 
 
 def check_overdue_releases(app_configs=None, **kwargs) -> list[CheckWarning]:

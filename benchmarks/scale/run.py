@@ -69,7 +69,22 @@ NGINX_PORT = 8302
 SEARCH_TERMS = ("数", "数据", "数字贸易")
 # Pages whose figures decide issue 13: measured in every extra round too.
 KEY_PAGES = {"archive", "search 数", "search 数据", "search 数字贸易", "feed", "member PDF",
-             "nginx static PDF"}
+             "member PDF canonical", "nginx static PDF"}
+# "member PDF" is what a member's click does: the link the issue page gives them (a signed
+# /dl/… link where the code mints them, else the canonical URL), taken from the page again
+# before every measurement (links expire). "member PDF canonical" is always the canonical URL.
+LINK = "link:"
+LINK_RE = re.compile(r'href="(/dl/[^"]+)"')
+
+
+def resolve(path: str, fetch) -> str:
+    """The path to measure: ``link:<page>|<canonical>`` is the page's signed PDF link (read
+    with ``fetch(page) -> html``) or, without one, the canonical path."""
+    if not path.startswith(LINK):
+        return path
+    page, canonical = path[len(LINK):].split("|")
+    found = LINK_RE.search(fetch(page))
+    return found.group(1) if found else canonical
 
 
 # =========================================================================== in process
@@ -88,7 +103,8 @@ def _pages(newest, article_slug: str) -> list[tuple[str, str, str]]:
     pages += [(f"search {term}", "member", f"/search/?q={quote(term)}") for term in SEARCH_TERMS]
     pages += [
         ("feed", "anonymous", "/issues/feed/"),
-        ("member PDF", "member", f"{issue_path}pdf"),
+        ("member PDF", "member", f"{LINK}{issue_path}|{issue_path}pdf"),
+        ("member PDF canonical", "member", f"{issue_path}pdf"),
         ("cover.png", "anonymous", f"{issue_path}cover.png"),
         ("editorial article list", "editor", "/editorial/articles/"),
         ("library members", "editor", "/library/members/"),
@@ -129,6 +145,7 @@ def _count(client, path: str) -> tuple[int, int, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    path = resolve(path, lambda page: client.get(page).content.decode())
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
         response = client.get(path)
@@ -287,6 +304,23 @@ def in_process(database: str, out: Path, *, fail_after: int) -> None:
 # =========================================================================== over HTTP
 
 
+def fetch(url: str, cookie: str | None) -> str:
+    """One GET over HTTP (the page a member's link is read from)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    for attempt in range(10):  # a worker still starting under load answers 502 through nginx
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.read().decode()
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500 or attempt == 9:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
+
+
 def wrk(url: str, *, seconds: int, connections: int, threads: int,
         cookie: str | None = None) -> dict:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
@@ -419,6 +453,8 @@ def over_http(database: str, prepared: dict, args) -> dict:
             result["rss_mb"]["started"] = worker_rss_mb(gunicorn)
             for _name, role, url in cases:  # warm every worker's caches, make thumbnails
                 cookie = f"sessionid={sessions[role]}" if role in sessions else None
+                url = base + resolve(url[len(base):], lambda page, c=cookie: fetch(base + page, c)) \
+                    if url.startswith(base + LINK) else url
                 wrk(url, seconds=2, connections=max(2 * len(worker_rss_mb(gunicorn)), 10), threads=1,
                     cookie=cookie)
                 wait_idle(GUNICORN_PORT, NGINX_PORT)
@@ -430,12 +466,15 @@ def over_http(database: str, prepared: dict, args) -> dict:
                     if index >= args.rounds and name.split(" (")[0] not in KEY_PAGES:
                         continue
                     cookie = f"sessionid={sessions[role]}" if role in sessions else None
+                    url = base + resolve(url[len(base):], lambda page, c=cookie: fetch(base + page, c)) \
+                        if url.startswith(base + LINK) else url
                     single = wrk(url, seconds=args.latency_seconds, connections=1, threads=1,
                                  cookie=cookie)
                     loaded = wrk(url, seconds=args.seconds, connections=args.connections,
                                  threads=2, cookie=cookie)
                     drained = wait_idle(GUNICORN_PORT, NGINX_PORT)
-                    measured.append({"name": name, "role": role, "single": single,
+                    measured.append({"name": name, "role": role, "signed_link": "/dl/" in url,
+                                     "single": single,
                                      "loaded": loaded, "drain_s": drained})
                     print(f"  round {index + 1}: {name} ({role}): {single['p50']} ms alone, "
                           f"{loaded['rps']:.1f} req/s, p99 {loaded['p99']} ms under load, "

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Signed member PDF links (/dl/…) are answered here, before sessions and auth.
+    "publishing.library.download_links.SignedDownloadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bulletin.middleware.ChineseFirstLocaleMiddleware",
@@ -145,6 +147,12 @@ BULLETIN_S3: dict = {}
 # answers 302 to a signed URL valid this many seconds; "proxy" streams the object through Django.
 BULLETIN_DOWNLOADS_URL_EXPIRE = env.int("BULLETIN_DOWNLOADS_URL_EXPIRE", default=60)
 BULLETIN_DOWNLOADS_OBJECT_MODE = env.str("BULLETIN_DOWNLOADS_OBJECT_MODE", default="redirect")
+# Signed PDF links on the issue page, answered without session, auth or access queries
+# (publishing/library/download_links.py): valid this many seconds (never past a membership's
+# last day), refused at the next click after any access change. 0: every download takes the
+# canonical URL's full check. Needs a cache shared by every process (system check
+# publishing.E003): production turns it on with BULLETIN_REDIS_URL.
+BULLETIN_DOWNLOAD_LINK_SECONDS = env.int("BULLETIN_DOWNLOAD_LINK_SECONDS", default=0)
 
 # Uploads: files above this size are refused before Pillow looks at them.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

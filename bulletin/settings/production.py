@@ -37,6 +37,9 @@ STORAGES = (object_storages(BULLETIN_S3, _static_backend) if BULLETIN_S3["BUCKET
 BULLETIN_REDIS_URL = env.str("BULLETIN_REDIS_URL", default="")
 if BULLETIN_REDIS_URL:
     CACHES = {"default": redis_cache(BULLETIN_REDIS_URL)}
+# Signed member PDF links need that shared cache (their access generations live there).
+BULLETIN_DOWNLOAD_LINK_SECONDS = env.int("BULLETIN_DOWNLOAD_LINK_SECONDS",
+                                         default=300 if BULLETIN_REDIS_URL else 0)
 
 # docs/deploy.md puts one TLS-terminating proxy in front.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)

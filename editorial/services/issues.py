@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from editorial import signals
 from editorial.models import (
     Article,
     ArticleState,
@@ -42,6 +43,7 @@ def issue_touch(*, issue_id: int | None) -> None:
     access change."""
     if issue_id is not None:
         Issue.objects.filter(pk=issue_id).update(updated_at=timezone.now())
+        signals.issue_touched.send(sender=Issue, issue_id=issue_id)
 
 
 def issue_set_status(*, issue: Issue, status: str) -> Issue:

@@ -16,7 +16,7 @@ from editorial.models import Asset, Issue
 from editorial.permissions import PermissionRefused
 from publishing import filestore
 from publishing.filestore import StoredFile
-from publishing.library import member_imports, permissions, selectors, services
+from publishing.library import download_links, member_imports, permissions, selectors, services
 from publishing.library import members as member_services
 from publishing.library.caching import anonymous_page, archive_list_html, search_results_html
 from publishing.library.downloads import counts_as_download, file_response
@@ -56,14 +56,20 @@ def issue_archive(request: HttpRequest) -> HttpResponse:
 
 
 def issue_detail(request: HttpRequest, publication_slug: str, number: int) -> HttpResponse:
+    # Before anything that reads who may read: the generations its signed PDF links carry.
+    links = download_links.page_links(request, publication_slug=publication_slug, number=number)
     issue = _viewable_issue(request, publication_slug, number)
 
     def page(extra: dict) -> HttpResponse:
         context = selectors.issue_page_context(issue=issue, user=request.user)
         return render(request, "publishing/issue_detail.html", {**context, **extra})
 
-    return anonymous_page(request, stamp=f"issue:{issue.pk}:{issue.updated_at.timestamp()}",
-                          render=page)
+    response = anonymous_page(request, stamp=f"issue:{issue.pk}:{issue.updated_at.timestamp()}",
+                              render=page)
+    if links is None:
+        return response
+    return links.sign(response, issue=issue, user=request.user,
+                      editions=lambda: list(issue.editions.order_by("-version")))
 
 
 def article_detail(request: HttpRequest, publication_slug: str, number: int,

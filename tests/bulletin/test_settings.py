@@ -192,6 +192,7 @@ def describe(name):
 print(json.dumps({
     "stores": {n: describe(n) for n in ("default", "editions", "proofs", "covers")},
     "cache": s.CACHES["default"]["BACKEND"], "cache_at": s.CACHES["default"].get("LOCATION", ""),
+    "download_links": s.BULLETIN_DOWNLOAD_LINK_SECONDS,
 }))
 """
 
@@ -208,6 +209,7 @@ def test_production_keeps_files_in_folders_and_the_cache_per_process_by_default(
         "default": "FileSystemStorage", "editions": "EditionsStorage",
         "proofs": "EditionsStorage", "covers": "CoversStorage"}
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["download_links"] == 0  # signed links need the shared cache
 
 
 def test_production_puts_every_file_on_one_private_bucket_and_the_cache_on_redis():
@@ -224,6 +226,7 @@ def test_production_puts_every_file_on_one_private_bucket_and_the_cache_on_redis
                         "covers": "covers"}
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["cache_at"] == "redis://cache.internal:6379/0"
+    assert values["download_links"] == 300  # signed member PDF links, on with the shared cache
     result = _check_deploy(PRODUCTION_ENV | S3_ENV)
     assert result.returncode == 0, result.stderr
 

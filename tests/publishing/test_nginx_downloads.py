@@ -111,3 +111,30 @@ def test_nginx_sends_the_member_pdf_after_djangos_check(nginx):
     assert status == 403 and not body.startswith(b"%PDF")
     direct = nginx + "/_editions/" + str(issue.editions.get().directory) + "/issue.pdf"
     assert _get(direct)[0] == 404
+
+
+def test_the_issue_pages_signed_link_is_sent_by_nginx_and_refused_elsewhere(nginx, settings):
+    """The signed link (``download_links``) through the shipped configuration: nginx's
+    internal location sends the bytes; another browser is sent to the canonical URL."""
+    import re
+
+    settings.BULLETIN_DOWNLOAD_LINK_SECONDS = 300
+    library = build_library()
+    issue = library.issues["members"]
+    pdf = issue.editions.get().pdf_path.read_bytes()
+    kwargs = {"publication_slug": issue.publication.slug, "number": issue.number}
+    member = _session_cookie(library.users["member"])
+    status, _headers, page = _get(nginx + reverse("publishing:issue_detail", kwargs=kwargs),
+                                  cookie=member)
+    assert status == 200
+    link = re.search(rb'href="(/dl/[^"]+)"', page).group(1).decode()
+
+    status, headers, body = _get(nginx + link, cookie=member)
+    assert status == 200 and body == pdf
+    assert headers["X-Test-Served-By"] == "internal location"
+    assert "X-Accel-Redirect" not in headers
+    assert Download.objects.filter(issue=issue, user=library.users["member"]).count() == 1
+
+    status, headers, body = _get(nginx + link)  # no session: the canonical URL decides
+    assert status == 302 and headers["Location"] == reverse("publishing:issue_pdf", kwargs=kwargs)
+    assert not body.startswith(b"%PDF")

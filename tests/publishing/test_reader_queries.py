@@ -150,3 +150,22 @@ def test_the_search_leaves_the_planner_as_it_found_it_inside_a_transaction(libra
     before = settings_now()
     assert article_search(query="数字贸易", user=library.users["member"]).total
     assert settings_now() == before
+
+
+def test_a_signed_member_download_costs_one_query_the_download_row(client, library, settings,
+                                                                    django_assert_num_queries):
+    """The issue page's signed link: no session, user, roles or issue; only the log's INSERT."""
+    settings.BULLETIN_DOWNLOAD_LINK_SECONDS = 300
+    settings.DOWNLOADS_ACCEL_REDIRECT_PREFIX = "/_editions/"
+    issue = library.issues["members"]
+    client.force_login(library.users["member"])
+    page = client.get(reverse("publishing:issue_detail", kwargs={
+        "publication_slug": issue.publication.slug, "number": issue.number})).content.decode()
+    link = page.split('href="/dl/', 1)[1].split('"', 1)[0]
+    before = Download.objects.count()
+
+    with django_assert_num_queries(1):
+        response = client.get("/dl/" + link)
+
+    assert response.status_code == 200 and response["X-Accel-Redirect"].startswith("/_editions/")
+    assert Download.objects.count() == before + 1

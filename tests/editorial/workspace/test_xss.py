@@ -11,10 +11,13 @@ Checked in three layers, so the whole corpus stays fast:
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from html.parser import HTMLParser
 
 import pytest
+from django import shortcuts
 from django.conf import settings
 from django.core import mail
 from django.http import HttpResponse
@@ -210,6 +213,12 @@ def _page_blocks(template_name: str, context: dict, request) -> str:
         return "".join(node.render(request_context) for node in own)
 
 
+def _views_modules() -> list:
+    names = [f"{editorial_views.__name__}.{info.name}"
+             for info in pkgutil.iter_modules(editorial_views.__path__)]
+    return [editorial_views, *(importlib.import_module(name) for name in names)]
+
+
 @pytest.fixture
 def page(monkeypatch, rf):
     """A workspace page as its view answers it, in process: the view runs (permission checks,
@@ -218,7 +227,11 @@ def page(monkeypatch, rf):
     def blocks_only(request, template_name, context=None, status=None, **kwargs):
         return HttpResponse(_page_blocks(template_name, context or {}, request), status=status)
 
-    monkeypatch.setattr(editorial_views, "render", blocks_only)
+    # Every views module that renders with django.shortcuts.render (editorial.views is a
+    # package split by sub-domain) answers with the blocks instead.
+    for module in _views_modules():
+        if getattr(module, "render", None) is shortcuts.render:
+            monkeypatch.setattr(module, "render", blocks_only)
 
     def answer(user, path: str, data: dict | None = None, *, post: bool = False) -> HttpResponse:
         request = rf.post(path, data) if post else rf.get(path, data or {})

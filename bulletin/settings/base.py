@@ -213,7 +213,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 def redis_cache(url: str) -> dict:
     """The shared cache on Redis. Keys carry the project's prefix, so a Redis database may be
     shared with other software; a Redis that stops answering fails requests loudly."""
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+    return {"BACKEND": "bulletin.redis_cache.RedisCache", "LOCATION": url,
             "KEY_PREFIX": "bulletin", "TIMEOUT": 300}
 
 LOGIN_URL = "login"

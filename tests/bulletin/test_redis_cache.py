@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
+from bulletin.redis_cache import RedisCache
 from bulletin.settings.base import redis_cache
 from editorial.services import issue_touch
 from publishing.models import AccessLevel
@@ -46,6 +46,17 @@ def test_production_cache_is_redis_and_shared_between_nodes(redis_settings):
     assert isinstance(caches["default"], RedisCache)
     caches["default"].set("greeting", "你好", 30)
     assert another_node(redis_settings).get("greeting") == "你好"
+
+
+def test_every_cache_call_shares_one_redis_client_and_its_pool(redis_settings):
+    """Django's own backend builds a redis.Redis per call; ours keeps one per pool."""
+    backend = caches["default"]._cache
+    first = backend.get_client("a")
+    assert backend.get_client("b", write=True) is first
+    caches["default"].set_many({"一": 1, "二": "贰"}, 30)
+    assert caches["default"].get_many(["一", "二"]) == {"一": 1, "二": "贰"}
+    assert caches["default"].incr("一") == 2
+    assert backend.get_client() is first and first.connection_pool is backend._pools[0]
 
 
 @pytest.mark.django_db

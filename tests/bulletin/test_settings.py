@@ -224,7 +224,7 @@ def test_production_puts_every_file_on_one_private_bucket_and_the_cache_on_redis
         prefixes[name] = location
     assert prefixes == {"default": "media", "editions": "editions", "proofs": "editions",
                         "covers": "covers"}
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "bulletin.redis_cache.RedisCache"
     assert values["cache_at"] == "redis://cache.internal:6379/0"
     assert values["download_links"] == 300  # signed member PDF links, on with the shared cache
     result = _check_deploy(PRODUCTION_ENV | S3_ENV)

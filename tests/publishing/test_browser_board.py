@@ -95,9 +95,14 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
     assert titles(page)[:2] == ["塑造数字贸易发展新优势", "数据跨境流动的新规则"]
 
     # A proof, rendered by the worker; the page follows its progress and shows the pages.
+    # The page asks for the proof's progress 1 s after loading, then every 1.5 s, and reloads
+    # when it is ready: the page's clock is Playwright's from here, moved on once the worker
+    # is done, so the test waits for no poll interval.
+    page.clock.install()
     with page.expect_navigation():
         page.get_by_role("button", name="生成校样").click()
     run_worker()
+    page.clock.run_for(1000)
     page.wait_for_selector(".thumbs img")
     page.wait_for_function(
         "Array.from(document.querySelectorAll('.thumbs img')).every(i => i.naturalWidth > 0)")

@@ -74,7 +74,7 @@ def test_passage_comment_reply_resolve_approve_in_chinese(browser, live_server):
     marked = "".join(reviewer.locator("mark.passage").all_inner_texts())
     assert marked == PASSAGE, "the commented passage is highlighted"
     _shot(reviewer, "review-02-passage-highlighted")
-    _logout(reviewer)
+    # the reviewer's browser stays open (logged in) until step 3
 
     # 2. the author replies in the thread
     editor = _login(browser, live_server, "editor", start=path)
@@ -87,7 +87,7 @@ def test_passage_comment_reply_resolve_approve_in_chinese(browser, live_server):
     _logout(editor)
 
     # 3. the reviewer resolves the thread; the highlight goes; then approves without a question
-    reviewer = _login(browser, live_server, "reviewer", start=path)
+    reviewer.goto(f"{live_server.url}{path}")
     reviewer.click("mark.passage")  # the highlight leads to its thread
     assert "is-active" in reviewer.get_attribute(f"#comment-{comment.pk}", "class")
     reviewer.click(f"#comment-{comment.pk} button:has-text('标记为已解决')")

@@ -117,7 +117,7 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     reviewer.click("#decide button:has-text('退回修改')")
     reviewer.wait_for_selector("text=已退回修改")
     _shot(reviewer, "04-reviewer-requested-changes")
-    _logout(reviewer)
+    # the reviewer's browser stays open (logged in) until step 5
     article.refresh_from_db()
     assert article.state == ArticleState.CHANGES_REQUESTED
 
@@ -138,7 +138,7 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     _logout(editor)
 
     # 5. the reviewer sees the diff and approves
-    reviewer = _login(browser, live_server, "reviewer", start=f"/editorial/articles/{article.pk}/")
+    reviewer.goto(f"{live_server.url}/editorial/articles/{article.pk}/")
     reviewer.click("text=与上一版比较")
     inserted = reviewer.locator("#diff ins").all_inner_texts()
     assert any("2.38万亿元" in text for text in inserted), inserted

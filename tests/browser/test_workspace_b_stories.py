@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from publishing.models import Download, Membership, Read
 from tests.browser.layout import sideways_overflow
 from tests.browser.screenshots import screenshot
+from tests.browser.sessions import logged_in_context
 from tests.editorial.factories_workspace import in_review_article
 from tests.factories import (
     PASSWORD,
@@ -31,19 +33,31 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(browser, live_server, username: str, width: int = 1366):
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900},
-                                  accept_downloads=True)
+def _login(browser, live_server, username: str, width: int = 1366, *,
+           through_the_form: bool = False):
+    """``username``'s dashboard in a new context: logged in through the login form (the
+    reviewer's one login by form in the stories) or with a session cookie from Django's test
+    client (the form is the same for every role: the editorial story logs the editor in)."""
+    options = {"locale": "zh-CN", "viewport": {"width": width, "height": 900},
+               "accept_downloads": True}
+    if through_the_form:
+        context = browser.new_context(**options)
+    else:
+        user = get_user_model().objects.get(username=username)
+        context = logged_in_context(browser, live_server, user, **options)
     page = context.new_page()
     page.set_default_timeout(15000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server.url}/accounts/login/?next=/editorial/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/editorial/")
+    if through_the_form:
+        page.goto(f"{live_server.url}/accounts/login/?next=/editorial/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/editorial/")
+    else:
+        page.goto(f"{live_server.url}/editorial/")
     page.js_errors = errors
     return page
 
@@ -70,7 +84,7 @@ def test_a_reviewer_sees_a_task_on_the_dashboard_and_follows_it(browser, live_se
     article = in_review_article(by=people["editor"], reviewers=[people["reviewer"]], due=due,
                                 title="跨境数据流动与数字贸易规则",
                                 section=SectionFactory(name="专家观点"))
-    page = _login(browser, live_server, "reviewer")
+    page = _login(browser, live_server, "reviewer", through_the_form=True)
     panel = page.locator("section[aria-labelledby=h-review]")
     assert "跨境数据流动与数字贸易规则" in panel.inner_text()
     assert due.isoformat() in panel.inner_text()

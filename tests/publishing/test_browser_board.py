@@ -14,8 +14,8 @@ from django.utils import timezone
 from editorial.models import Issue, IssueStatus
 from publishing.models import Edition
 from tests.browser.screenshots import screenshot
+from tests.browser.sessions import logged_in_context
 from tests.factories import (
-    PASSWORD,
     ArticleFactory,
     EditorFactory,
     PublicationFactory,
@@ -48,21 +48,19 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
                            ("我市跨境电商企业加快布局海外仓", news)]:
         ArticleFactory(issue=None, section=section, title=title, slug=f"a-{len(title)}",
                        body=f"<p>{title}。当前，数字技术快速发展，跨境电商进出口 2.38 万亿元。</p>")
-    EditorFactory()
+    editor = EditorFactory()
     cover = tmp_path / "cover.png"
     cover.write_bytes(png_bytes(300, 420, "#1f3a5f"))
     base = live_server.url
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    # Logged in with a session cookie: the login form is the editorial story's part.
+    context = logged_in_context(browser, live_server, editor, locale="zh-CN",
+                                viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/accounts/login/?next=/editorial/issues/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/editorial/issues/")
+    page.goto(f"{base}/editorial/issues/")
 
     # A new issue, its cover, three approved articles.
     page.fill("#id_number", "12")
@@ -97,9 +95,14 @@ def test_editor_builds_proofs_schedules_and_the_worker_publishes(browser, live_s
     assert titles(page)[:2] == ["塑造数字贸易发展新优势", "数据跨境流动的新规则"]
 
     # A proof, rendered by the worker; the page follows its progress and shows the pages.
+    # The page asks for the proof's progress 1 s after loading, then every 1.5 s, and reloads
+    # when it is ready: the page's clock is Playwright's from here, moved on once the worker
+    # is done, so the test waits for no poll interval.
+    page.clock.install()
     with page.expect_navigation():
         page.get_by_role("button", name="生成校样").click()
     run_worker()
+    page.clock.run_for(1000)
     page.wait_for_selector(".thumbs img")
     page.wait_for_function(
         "Array.from(document.querySelectorAll('.thumbs img')).every(i => i.naturalWidth > 0)")

@@ -82,9 +82,14 @@ def test_editor_arranges_sets_access_and_publishes_now_after_confirming(browser,
     assert (access.level, access.embargo_months) == (AccessLevel.EMBARGO, 6)
 
     # 校样，由后台任务生成。
+    # The page asks for the proof's progress 1 s after loading, then every 1.5 s, and reloads
+    # when it is ready: the page's clock is Playwright's from here, moved on once the worker
+    # is done, so the test waits for no poll interval.
+    page.clock.install()
     with page.expect_navigation():
         page.get_by_role("button", name="生成校样").click()
     run_worker()
+    page.clock.run_for(1000)
     page.wait_for_selector(".thumbs img")
     assert "与当前内容一致" in page.inner_text("#proof-panel")
 

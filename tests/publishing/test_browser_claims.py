@@ -10,7 +10,8 @@ from django.db import connection
 from editorial.models import IssueStatus
 from publishing.models import ClaimAction, Edition
 from tests.browser.screenshots import screenshot
-from tests.factories import PASSWORD, ArticleFactory, EditorFactory, IssueFactory, SectionFactory
+from tests.browser.sessions import logged_in_context
+from tests.factories import ArticleFactory, EditorFactory, IssueFactory, SectionFactory
 from tests.publishing.test_edition_claims import live_claim
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,18 +28,15 @@ def test_a_second_correction_click_shows_what_runs_and_the_board_shows_the_freez
                            content_hash="0" * 64, pdf_sha256="0" * 64)
     # A correction started by this editor is rendering (held by a live process: this one).
     live_claim(issue, ClaimAction.CORRECT, actor=editor)
+    # Logged in with a session cookie: the login form is the editorial story's part.
+    context = logged_in_context(browser, live_server, editor,
+                                language="en" if language == "en" else None,
+                                locale=language, viewport={"width": 1400, "height": 1000})
     connection.close()
     base = live_server.url
-    context = browser.new_context(locale=language, viewport={"width": 1400, "height": 1000})
-    if language == "en":
-        context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
     page = context.new_page()
     page.set_default_timeout(20000)
-    page.goto(f"{base}/accounts/login/?next=/editorial/issues/{issue.pk}/")
-    page.fill("#id_username", "zhang")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/editorial/issues/{issue.pk}/")
+    page.goto(f"{base}/editorial/issues/{issue.pk}/")
     busy = page.locator("#edition-busy").inner_text()
     frozen = page.locator("#contents-frozen").inner_text()
     screenshot(page, f"claims-board-{language}")

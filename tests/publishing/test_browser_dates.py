@@ -14,6 +14,7 @@ from editorial.models import Issue, ReviewAssignment
 from editorial.permissions import EDITOR_GROUP, REVIEWER_GROUP
 from editorial.richtext import markdown_to_html
 from tests.browser.screenshots import screenshot
+from tests.browser.sessions import logged_in_context
 from tests.editorial import factories_workspace as wf
 from tests.factories import IssueFactory, SectionFactory, UserFactory
 
@@ -39,20 +40,17 @@ def test_every_form_with_a_date_saves_unchanged_in_chromium(browser, live_server
     article = wf.draft_article(by=editor, section=section)
     before = Issue.objects.values("title", "cover_date", "editor_note").get(pk=issue.pk)
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    # Logged in with a session cookie: the login form is the editorial story's part.
+    context = logged_in_context(browser, live_server, editor, language=language, locale="zh-CN",
+                                viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/editorial/")
 
     seen = {}
-    for name, path in {"board": "/editorial/issues/", "board_issue": f"/editorial/issues/{issue.pk}/",
-                       "members": "/library/members/",
-                       "article": f"/editorial/articles/{article.pk}/"}.items():
+    # The issue's board last: its cover form is the next step.
+    for name, path in {"board": "/editorial/issues/", "members": "/library/members/",
+                       "article": f"/editorial/articles/{article.pk}/",
+                       "board_issue": f"/editorial/issues/{issue.pk}/"}.items():
         page.goto(live_server.url + path)
         inputs = page.evaluate(DATE_INPUTS)
         for field, sent, held in inputs:
@@ -63,7 +61,7 @@ def test_every_form_with_a_date_saves_unchanged_in_chromium(browser, live_server
     assert ["due_date", f"{due:%Y-%m-%d}", f"{due:%Y-%m-%d}"] in seen["article"]
 
     # The issue's cover form, saved unchanged.
-    page.goto(f"{live_server.url}/editorial/issues/{issue.pk}/")
+    assert page.url == f"{live_server.url}/editorial/issues/{issue.pk}/"
     with page.expect_navigation():
         page.locator("form[action$='/front'] button").click()
     screenshot(page, f"dates-board-front-{language}")

@@ -53,11 +53,10 @@ def test_passage_comment_reply_resolve_approve_in_chinese(browser, live_server):
         title="塑造数字贸易发展新优势", section=SectionFactory(name="专家观点"), body=BODY))
     services.article_submit(user=author, article_id=article.pk, reviewers=[reviewer_user],
                             due_date=timezone.localdate() + datetime.timedelta(days=5))
-    url = f"{live_server.url}/editorial/articles/{article.pk}/"
+    path = f"/editorial/articles/{article.pk}/"
 
     # 1. the reviewer sees the status panel, selects a passage and comments on it
-    reviewer = _login(browser, live_server, "reviewer")
-    reviewer.goto(url)
+    reviewer = _login(browser, live_server, "reviewer", start=path)
     panel = reviewer.locator("#status")
     assert "审稿中" in panel.inner_text() and "张审稿" in panel.inner_text()
     assert panel.locator("a:has-text('通过')").count() == 1
@@ -75,11 +74,10 @@ def test_passage_comment_reply_resolve_approve_in_chinese(browser, live_server):
     marked = "".join(reviewer.locator("mark.passage").all_inner_texts())
     assert marked == PASSAGE, "the commented passage is highlighted"
     _shot(reviewer, "review-02-passage-highlighted")
-    _logout(reviewer)
+    # the reviewer's browser stays open (logged in) until step 3
 
     # 2. the author replies in the thread
-    editor = _login(browser, live_server, "editor")
-    editor.goto(url)
+    editor = _login(browser, live_server, "editor", start=path)
     assert "1 条未解决" in editor.locator("#comments h2").inner_text()
     editor.click(f"#comment-{comment.pk} summary:has-text('回复')")
     editor.fill(f"#reply-{comment.pk}", "来源是海关总署，已在文末注明。")
@@ -89,8 +87,7 @@ def test_passage_comment_reply_resolve_approve_in_chinese(browser, live_server):
     _logout(editor)
 
     # 3. the reviewer resolves the thread; the highlight goes; then approves without a question
-    reviewer = _login(browser, live_server, "reviewer")
-    reviewer.goto(url)
+    reviewer.goto(f"{live_server.url}{path}")
     reviewer.click("mark.passage")  # the highlight leads to its thread
     assert "is-active" in reviewer.get_attribute(f"#comment-{comment.pk}", "class")
     reviewer.click(f"#comment-{comment.pk} button:has-text('标记为已解决')")
@@ -120,8 +117,7 @@ def test_approving_over_an_open_passage_comment_asks_first(browser, live_server)
                             due_date=timezone.localdate() + datetime.timedelta(days=5))
     services.comment_add(user=reviewer_user, article_id=article.pk, body="数字需核实。",
                          quote=PASSAGE)
-    reviewer = _login(browser, live_server, "reviewer")
-    reviewer.goto(f"{live_server.url}/editorial/articles/{article.pk}/")
+    reviewer = _login(browser, live_server, "reviewer", start=f"/editorial/articles/{article.pk}/")
     assert "通过前会请你确认" in reviewer.locator("#decide").inner_text()
     reviewer.click("#decide button:has-text('通过')")
     reviewer.wait_for_selector("text=还有未解决的审稿意见")

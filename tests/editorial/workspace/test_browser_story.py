@@ -20,10 +20,13 @@ from tests.factories import PASSWORD, EditorFactory, ReviewerFactory, SectionFac
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(browser, live_server, username: str, *, through_the_form: bool = False):
-    """A page on ``username``'s dashboard in a new context: logged in through the login form
-    (a story's first login, as a person would) or with a session cookie from Django's test
-    client (each later login, which would only go through the same form again)."""
+def _login(browser, live_server, username: str, *, through_the_form: bool = False,
+           start: str = "/editorial/"):
+    """A page on ``username``'s dashboard (or ``start``) in a new context: logged in through
+    the login form (a story's first login, as a person would) or with a session cookie from
+    Django's test client (each later login, which would only go through the same form again).
+    A test that goes on to another page starts there: loading the dashboard on the way would
+    check nothing."""
     options = {"locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
     if through_the_form:
         context = browser.new_context(**options)
@@ -41,7 +44,7 @@ def _login(browser, live_server, username: str, *, through_the_form: bool = Fals
         page.click("button[type=submit]")
         page.wait_for_url(f"{live_server.url}/editorial/")
     else:
-        page.goto(f"{live_server.url}/editorial/")
+        page.goto(f"{live_server.url}{start}")
     page.js_errors = errors
     return page
 
@@ -114,7 +117,7 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     reviewer.click("#decide button:has-text('退回修改')")
     reviewer.wait_for_selector("text=已退回修改")
     _shot(reviewer, "04-reviewer-requested-changes")
-    _logout(reviewer)
+    # the reviewer's browser stays open (logged in) until step 5
     article.refresh_from_db()
     assert article.state == ArticleState.CHANGES_REQUESTED
 
@@ -135,7 +138,6 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     _logout(editor)
 
     # 5. the reviewer sees the diff and approves
-    reviewer = _login(browser, live_server, "reviewer")
     reviewer.goto(f"{live_server.url}/editorial/articles/{article.pk}/")
     reviewer.click("text=与上一版比较")
     inserted = reviewer.locator("#diff ins").all_inner_texts()
@@ -155,11 +157,9 @@ def test_editorial_story_in_chinese(browser, live_server, tmp_path):
     assert "2.38万亿元" in article.approved_revision.body
 
     # 6. two editors open the article; the second saves a stale copy
-    first = _login(browser, live_server, "editor")
-    second = _login(browser, live_server, "editor2")
-    edit_url = f"{live_server.url}/editorial/articles/{article.pk}/edit/"
-    first.goto(edit_url)
-    second.goto(edit_url)
+    edit_path = f"/editorial/articles/{article.pk}/edit/"
+    first = _login(browser, live_server, "editor", start=edit_path)
+    second = _login(browser, live_server, "editor2", start=edit_path)
     assert "王编辑" in second.content(), "the second editor is told who else has it open"
     first.fill("#id_subtitle", "把握数字化变革大势")
     first.click("button.primary:has-text('保存')")

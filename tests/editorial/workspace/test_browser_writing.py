@@ -8,30 +8,32 @@ test, so nothing waits on the wall clock. `make screenshots`: test-artifacts/wri
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from editorial.models import Article, AutosavedDraft
 from editorial.permissions import EDITOR_GROUP, MEMBER_GROUP, REVIEWER_GROUP
 from tests.browser.screenshots import screenshot
-from tests.factories import PASSWORD, EditorFactory, SectionFactory, png_bytes
+from tests.browser.sessions import logged_in_context
+from tests.factories import EditorFactory, SectionFactory, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PROSE = "div.tiptap[contenteditable=true]"
 
 
 def _login(browser, live_server, *, next_url: str = "/editorial/"):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    """The editor on ``next_url`` in a new context (no localStorage from an earlier visit),
+    logged in with a session cookie: the login form is the editorial story's part."""
+    editor = get_user_model().objects.get(username="editor")
+    context = logged_in_context(browser, live_server, editor, locale="zh-CN",
+                                viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.clock.install()
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}{next_url}")
+    page.goto(f"{live_server.url}{next_url}")
     page.js_errors = errors
     return page
 
@@ -130,8 +132,7 @@ def test_write_an_article_with_an_image_then_restore_and_discard_autosaves(brows
     assert "这是自动保存的一句。" in draft.data["body"]
     article.refresh_from_db()
     assert article.version == 1 and "这是自动保存的一句" not in article.body
-    for _ in range(30):
-        page.keyboard.press("Enter")
+    page.keyboard.type("\n" * 30)  # Enter, 30 times, in one call to the driver
     page.keyboard.type("末尾。")
     page.mouse.wheel(0, 4000)
     assert _save_state(page)[0] in ("dirty", "saved")  # in view at the bottom too

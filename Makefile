@@ -9,6 +9,9 @@ DEMO_BUNDLE := docs/demo-bundle
 DEMO_SETTINGS := bulletin.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Seconds `make serve` waits before starting a task worker that died again (a worker failing at
+# once is not restarted in a tight loop); its test sets 0 instead of waiting.
+WORKER_RESTART_DELAY ?= 2
 # Links in e-mails (invitations, password resets, review requests) point at the demo site.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
@@ -62,7 +65,8 @@ serve: ## the site on $(HOST):$(PORT) with a task worker beside it (scheduled pu
 	  while :; do \
 	    $(PY) manage.py db_worker --no-reload --queue-name '*' & child=$$!; \
 	    wait $$child; status=$$?; \
-	    echo "task worker exited (status $$status); starting it again in 2 s" >&2; sleep 2; \
+	    echo "task worker exited (status $$status); starting it again in $(WORKER_RESTART_DELAY) s" >&2; \
+	    sleep $(WORKER_RESTART_DELAY); \
 	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload

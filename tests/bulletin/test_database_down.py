@@ -6,13 +6,23 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow  # each test starts Django in a fresh interpreter
+from tests.processes.fork_server import SETTINGS_ENV, ForkServer
+
+pytestmark = pytest.mark.slow  # each test starts Django in a process of its own
+
+
+@pytest.fixture(scope="module")
+def fork_server():
+    """tests/processes/fork_server.py: each case is a process of its own that reads its settings
+    from its environment at start, forked from one that has imported Django's libraries (but no
+    settings): the exit status and output are the process's own, without paying for a new
+    interpreter each time."""
+    server = ForkServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +34,27 @@ def dead_database_url() -> str:
     return f"postgres://bulletin:secret@127.0.0.1:{port}/bulletin"
 
 
-def run(args: list[str], database_url: str, settings: str = "bulletin.settings.test"):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+# ``python manage.py …``: manage.py run as the main module with its command line.
+MANAGE_PY = """
+import runpy, sys
+sys.argv = ["manage.py", *{args!r}]
+runpy.run_path("manage.py", run_name="__main__")
+"""
 
 
-def test_manage_py_check_reports_the_unreachable_database(dead_database_url):
-    result = run(["manage.py", "check"], dead_database_url)
+def run(server: ForkServer, args: list[str], database_url: str,
+        settings: str = "bulletin.settings.test") -> subprocess.CompletedProcess:
+    """``python manage.py args…`` (or ``python -c code``) in a process of its own."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE=settings)
+    if args[0] == "-c":
+        return server.run(args[1], env)
+    assert args[0] == "manage.py", args
+    return server.run(MANAGE_PY.format(args=args[1:]), env)
+
+
+def test_manage_py_check_reports_the_unreachable_database(fork_server, dead_database_url):
+    result = run(fork_server, ["manage.py", "check"], dead_database_url)
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "bulletin.E001" in output and "unreachable" in output
@@ -42,8 +65,9 @@ def test_manage_py_check_reports_the_unreachable_database(dead_database_url):
                                      ["migrate", "--noinput"], ["createsuperuser", "--noinput",
                                                                 "--username", "x",
                                                                 "--email", "x@example.org"]])
-def test_commands_print_one_clear_line_without_a_traceback(dead_database_url, command):
-    result = run(["manage.py", *command], dead_database_url)
+def test_commands_print_one_clear_line_without_a_traceback(fork_server, dead_database_url,
+                                                          command):
+    result = run(fork_server, ["manage.py", *command], dead_database_url)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -73,8 +97,8 @@ print("zh", client.get("/issues/").content.decode())
 """
 
 
-def test_the_web_answers_503_with_a_page_that_needs_no_database(dead_database_url):
-    result = run(["-c", WEB], dead_database_url)
+def test_the_web_answers_503_with_a_page_that_needs_no_database(fork_server, dead_database_url):
+    result = run(fork_server, ["-c", WEB], dead_database_url)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     for what in ["/", "/issues/", "login", "session"]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.processes.fork_server import SETTINGS_ENV, ForkServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,44 +23,15 @@ PRODUCTION_ENV = {
 }
 
 
-_SETTINGS_ENV = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_URL",
-                 "SITE_URL", "EMAIL_LOG_BACKEND_ALLOWED", "TRUSTED_PROXY_COUNT",
-                 "DJANGO_SETTINGS_MODULE"}
-
-
-class _ForkServer:
-    """tests/processes/fork_server.py: each case in a process of its own that reads its settings
-    from its environment at start, forked from one that has already imported Django."""
-
-    def __init__(self) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in _SETTINGS_ENV}
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.processes.fork_server"],
-                                        cwd=ROOT, env=env, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
-
-    def run(self, code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(json.dumps({"code": code, "env": env}) + "\n")
-        self.process.stdin.flush()
-        ready, _, _ = select.select([self.process.stdout], [], [], 120)
-        assert ready, "a settings case took over two minutes"
-        answer = json.loads(self.process.stdout.readline())
-        return subprocess.CompletedProcess(["python", "-c", code], answer["returncode"],
-                                           answer["stdout"], answer["stderr"])
-
-    def stop(self) -> None:
-        assert self.process.stdin
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-
-
-_server: _ForkServer | None = None
+_server: ForkServer | None = None
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _fork_server():
+    """tests/processes/fork_server.py: each case in a process of its own that reads its settings
+    from its environment at start, forked from one that has already imported Django."""
     global _server
-    _server = _ForkServer()
+    _server = ForkServer()
     yield
     _server.stop()
     _server = None
@@ -68,7 +39,7 @@ def _fork_server():
 
 def run_python(code: str, settings_module: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """``python -c code`` with only ``env`` and the settings module set (as a fresh process)."""
-    clean = {k: v for k, v in os.environ.items() if k not in _SETTINGS_ENV}
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     assert _server is not None
     return _server.run(code, clean)

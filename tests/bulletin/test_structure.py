@@ -188,18 +188,6 @@ def _run(code: str, *, env: dict[str, str] | None = None) -> str:
     return result.stdout
 
 
-def test_importing_the_rendering_package_loads_weasyprint_only_for_pdf_names():
-    output = _run(
-        "import sys, django; django.setup()\n"
-        "import publishing.rendering\n"
-        "from publishing.rendering import undrawable_characters, issue_print_html, edition_write\n"
-        "print('weasyprint' in sys.modules)\n"
-        "from publishing.rendering import issue_pdf_bytes\n"
-        "print('weasyprint' in sys.modules)\n"
-    )
-    assert output.split() == ["False", "True"]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_web_process_serves_library_workspace_and_board_without_heavy_imports(settings):
     library = build_library()
@@ -264,18 +252,37 @@ with redirect_stdout(io.StringIO()):
         call_command(command)
         commands[command] = time.perf_counter() - started
 """ + REPORT_HEAVY + """
-print(json.dumps({"commands": sorted(commands), "heavy": heavy}))
+# Then, in the same interpreter that has not loaded WeasyPrint: the rendering package's names.
+import publishing.rendering
+from publishing.rendering import undrawable_characters, issue_print_html, edition_write
+rendering = ["weasyprint" in sys.modules]
+from publishing.rendering import issue_pdf_bytes
+rendering.append("weasyprint" in sys.modules)
+print(json.dumps({"commands": sorted(commands), "heavy": heavy, "rendering": rendering}))
 """
+LIGHT_COMMANDS = ["check", "publish_due", "send_review_reminders"]
 
 
-def test_light_commands_load_no_heavy_library(tmp_path):
+@pytest.fixture(scope="module")
+def light_process(tmp_path_factory) -> dict:
+    """One fresh interpreter (migrating a new database takes seconds) for two questions: what
+    the light commands load, then what importing the rendering package's names loads."""
+    database = tmp_path_factory.mktemp("light") / "light.sqlite3"
+    output = _run(f"import sys; sys.argv[1:] = {LIGHT_COMMANDS!r}\n" + LIGHT_COMMAND,
+                  env={"DATABASE_URL": f"sqlite:///{database}"})
+    return json.loads(output)
+
+
+def test_light_commands_load_no_heavy_library(light_process):
     """The system checks (which load every URLconf and view) and the cron commands that find
     nothing to do start without the libraries only rendering, publishing or importing need."""
-    commands = ["check", "publish_due", "send_review_reminders"]
-    output = _run(f"import sys; sys.argv[1:] = {commands!r}\n" + LIGHT_COMMAND,
-                  env={"DATABASE_URL": f"sqlite:///{tmp_path / 'light.sqlite3'}"})
-    report = json.loads(output)
-    assert report == {"commands": sorted(commands), "heavy": []}
+    assert {k: light_process[k] for k in ("commands", "heavy")} == {
+        "commands": sorted(LIGHT_COMMANDS), "heavy": []}
+
+
+def test_importing_the_rendering_package_loads_weasyprint_only_for_pdf_names(light_process):
+    assert light_process["heavy"] == []  # nothing had loaded it before (else this proves nothing)
+    assert light_process["rendering"] == [False, True]
 
 
 LOADED_LIBRARIES = """

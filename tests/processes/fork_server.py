@@ -3,7 +3,8 @@ has imported Django's libraries but no settings module, so every case still read
 environment at start-up, without paying for a new interpreter and Django's imports each time.
 
 Protocol: one JSON line per request on stdin, ``{"code": ..., "env": {...}}``; one JSON line
-per answer on stdout, ``{"returncode": ..., "stdout": ..., "stderr": ...}``.
+per answer on stdout, ``{"returncode": ..., "stdout": ..., "stderr": ...}``. ``ForkServer``
+below is the tests' side of it.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import asyncio  # noqa: F401
 import json
 import os
+import select
 import ssl  # noqa: F401
+import subprocess
 import sys
 import tempfile
 import traceback
+from pathlib import Path
 
 import asgiref.sync  # noqa: F401
 import boto3  # noqa: F401
@@ -50,6 +54,40 @@ def _run(code: str, env: dict[str, str], out_path: str, err_path: str) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
     os._exit(status)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# What configures a case: never inherited by the server, so every case has only its own.
+SETTINGS_ENV = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMAIL_URL",
+                "SITE_URL", "EMAIL_LOG_BACKEND_ALLOWED", "TRUSTED_PROXY_COUNT",
+                "DJANGO_SETTINGS_MODULE"}
+
+
+class ForkServer:
+    """The tests' side: starts this module as a server; ``run`` is ``python -c code`` with
+    exactly ``env``, in a process of its own forked from one that has already imported the
+    libraries (stdout, stderr and the exit status as a fresh interpreter would give them)."""
+
+    def __init__(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+        self.process = subprocess.Popen([sys.executable, "-m", "tests.processes.fork_server"],
+                                        cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+
+    def run(self, code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps({"code": code, "env": env}) + "\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], 120)
+        assert ready, "a case took over two minutes"
+        answer = json.loads(self.process.stdout.readline())
+        return subprocess.CompletedProcess(["python", "-c", code], answer["returncode"],
+                                           answer["stdout"], answer["stderr"])
+
+    def stop(self) -> None:
+        assert self.process.stdin
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 def main() -> None:

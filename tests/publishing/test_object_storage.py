@@ -1,7 +1,7 @@
 """Files on S3-compatible object storage, against a real S3 endpoint (moto's standalone server,
 started here on a free port): publishing uploads a whole version before recording it, a killed
-publisher leaves nothing a reader can see, downloads are short-lived signed URLs handed out only
-after the access check, and uploads land in the bucket."""
+publisher leaves nothing a reader can see, and uploads land in the bucket. Reading what was
+published (signed download URLs, the proxied HTML edition, thumbnails): test_object_storage_reads."""
 
 from __future__ import annotations
 
@@ -11,31 +11,26 @@ import socket
 import urllib.error
 import urllib.request
 import uuid
-from urllib.parse import parse_qs, quote, urlsplit
 
 import boto3
 import pytest
-import time_machine
 from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
 
 from bulletin.storages import object_storages
-from editorial.models import Asset
 from editorial.services import asset_store
-from publishing.library.services import issue_cover_thumbnail
-from publishing.models import AccessLevel, Download, Edition, ProofStatus, Release
+from publishing.models import Edition, ProofStatus, Release
 from publishing.releases import claims
 from publishing.services import (
     edition_correct,
     issue_publish,
     issue_publish_now,
     issue_schedule,
-    issue_set_access,
     proof_render,
     proof_request,
 )
-from tests.factories import EditorFactory, MemberFactory, UserFactory, png_bytes
+from tests.factories import EditorFactory, png_bytes
 from tests.processes.children import Child
 from tests.publishing.release_fixtures import ready_issue
 
@@ -183,97 +178,6 @@ def test_a_publisher_process_killed_after_its_upload_leaves_nothing_a_reader_see
     assert all(key.startswith(f"editions/{outcome.edition.directory}/") for key in stored)
 
 
-def test_member_download_is_a_short_lived_signed_url_after_the_log(bucket, client, settings):
-    issue = ready_issue()
-    issue_set_access(issue=issue, level=AccessLevel.MEMBERS, embargo_months=0)
-    edition = published(issue)
-    member = MemberFactory(expires_on=timezone.localdate() + dt.timedelta(days=30))
-    client.force_login(member)
-
-    # The signing time is injected (frozen at a whole second, half a minute back, so the URL
-    # is still good for the download below) and the URL must be signed at exactly that moment:
-    # no tolerance on the wall clock.
-    moment = (timezone.now() - dt.timedelta(seconds=30)).replace(microsecond=0)
-    with time_machine.travel(moment, tick=False):
-        response = client.get(pdf_url(issue))
-
-    assert response.status_code == 302
-    assert "no-store" in response["Cache-Control"]
-    url = response["Location"]
-    query = parse_qs(urlsplit(url).query)
-    assert query["X-Amz-Expires"] == ["60"] and "X-Amz-Signature" in query
-    signed_at = dt.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-    assert signed_at == moment
-    name = f"《{issue.publication.name}》第{issue.number}期.pdf"
-    assert query["response-content-disposition"] == [f"attachment; filename*=utf-8''{quote(name)}"]
-    assert Download.objects.filter(issue=issue, user=member).count() == 1
-
-    with urllib.request.urlopen(url, timeout=30) as got:  # noqa: S310 - the local test endpoint
-        assert got.read() == storages["editions"].open(f"{edition.directory}/issue.pdf").read()
-        assert got.headers["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
-        assert got.headers["Content-Type"] == "application/pdf"
-    # Without the signature the bucket refuses: the object is private.
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(url.split("?")[0], timeout=30)  # noqa: S310
-    assert refused.value.code == 403
-
-    settings.BULLETIN_DOWNLOADS_URL_EXPIRE = 15
-    shorter = parse_qs(urlsplit(client.get(pdf_url(issue))["Location"]).query)
-    assert shorter["X-Amz-Expires"] == ["15"]
-    # A resumed download (a Range not from byte 0) is redirected but not counted again.
-    resumed = client.get(pdf_url(issue), HTTP_RANGE="bytes=100-")
-    assert resumed.status_code == 302
-    assert Download.objects.filter(issue=issue, user=member).count() == 2
-
-
-def test_a_non_member_gets_todays_refusal_and_no_url(bucket, client):
-    issue = ready_issue()
-    issue_set_access(issue=issue, level=AccessLevel.MEMBERS, embargo_months=0)
-    published(issue)
-
-    anonymous = client.get(pdf_url(issue))
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
-    client.force_login(UserFactory())
-    refused = client.get(pdf_url(issue))
-    assert refused.status_code == 403
-    assert "X-Amz" not in refused.content.decode() and not refused.has_header("Location")
-    assert not Download.objects.exists()
-
-
-def test_the_html_edition_is_proxied_after_the_access_check(bucket, client):
-    issue = ready_issue()
-    issue_set_access(issue=issue, level=AccessLevel.MEMBERS, embargo_months=0)
-    edition = published(issue)
-    def url(path: str) -> str:
-        return reverse("publishing:issue_html", kwargs={
-            "publication_slug": issue.publication.slug, "number": issue.number, "path": path})
-
-    assert client.get(url("index.html")).status_code == 302  # to the login page
-    client.force_login(MemberFactory(expires_on=timezone.localdate() + dt.timedelta(days=30)))
-    page = client.get(url("index.html"))
-    assert page.status_code == 200 and "Location" not in page
-    body = b"".join(page.streaming_content)
-    assert body == storages["editions"].open(f"{edition.directory}/html/index.html").read()
-    assert "塑造数字贸易发展新优势".encode() in body
-    image = client.get(url(next(name for name in keys(bucket, "editions/") if "/images/" in name)
-                           .split("/html/", 1)[1]))
-    assert image.status_code == 200 and image["Content-Type"] == "image/png"
-    assert client.get(url("../issue.pdf")).status_code == 404
-
-
-def test_the_cover_thumbnail_is_made_into_the_bucket_and_served_by_the_site(bucket, client,
-                                                                           settings):
-    issue = ready_issue()
-    edition = published(issue)
-    thumbnail = issue_cover_thumbnail(issue=issue, edition=edition)
-    assert f"covers/{thumbnail.name}" in keys(bucket, "covers/")
-    response = client.get(settings.COVERS_URL + thumbnail.name)
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    assert "immutable" in response["Cache-Control"]
-    assert Asset.objects.exists()
-
-
 def test_a_proof_is_uploaded_whole_shown_to_editors_and_shipped_by_the_publish(bucket, client):
     issue = ready_issue()
     editor = EditorFactory()
@@ -313,25 +217,6 @@ def test_the_print_shop_file_is_rendered_once_into_the_bucket(bucket, client):
     assert bucket.head_object(Bucket=bucket.bulletin_bucket, Key=prints[0])["LastModified"] == stamp
     client.logout()
     assert client.get(url).status_code == 302 and "X-Amz" not in client.get(url)["Location"]
-
-
-def test_in_proxy_mode_the_member_pdf_is_streamed_from_the_bucket(bucket, client, settings):
-    settings.BULLETIN_DOWNLOADS_OBJECT_MODE = "proxy"
-    issue = ready_issue()
-    issue_set_access(issue=issue, level=AccessLevel.MEMBERS, embargo_months=0)
-    edition = published(issue)
-    member = MemberFactory(expires_on=timezone.localdate() + dt.timedelta(days=30))
-    client.force_login(member)
-
-    response = client.get(pdf_url(issue))
-
-    assert response.status_code == 200 and not response.has_header("Location")
-    body = b"".join(response.streaming_content)
-    assert body == storages["editions"].open(f"{edition.directory}/issue.pdf").read()
-    assert response["Content-Length"] == str(edition.pdf_size)
-    name = f"《{issue.publication.name}》第{issue.number}期.pdf"
-    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
-    assert Download.objects.filter(issue=issue, user=member).count() == 1
 
 
 def test_a_correction_adds_a_version_prefix_and_keeps_the_old_one(bucket, client):

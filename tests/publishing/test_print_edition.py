@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +16,7 @@ from publishing.models import AccessLevel, Edition
 from publishing.rendering import article_preview_html, edition_write
 from publishing.selectors import issue_edition_root
 from publishing.services import issue_set_access
+from tests.conftest import rows_for_the_module
 from tests.publishing.print_fixtures import build_print_issue, readable
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -44,12 +46,35 @@ def parse(path: Path) -> _Links:
     return parser
 
 
-@pytest.fixture
-def edition(tmp_path):
+EDITION_FOLDER = "edition-test-html"  # under EDITIONS_ROOT, so each test gets its own copy
+
+
+def _build_issues() -> dict:
+    """Built once for the module (tests/conftest.py ``rows_for_the_module``): the test issue's
+    HTML edition written to a folder as it stands (the folder tests), then the issue published
+    with its edition where the site serves it (the site tests)."""
     built = build_print_issue(slug="edition-test")
-    folder = tmp_path / "html"
-    files = edition_write(built.issue, folder)
-    return built, folder, files
+    files = edition_write(built.issue, Path(settings.EDITIONS_ROOT) / EDITION_FOLDER)
+    edition = (copy.deepcopy(built), files)
+    return {"edition": edition, "published": _published(built)}
+
+
+@pytest.fixture(scope="module")
+def _issues_rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from rows_for_the_module(_build_issues, request=request,
+                                   django_db_blocker=django_db_blocker,
+                                   tmp_path_factory=tmp_path_factory)
+
+
+@pytest.fixture
+def issues(_issues_rows, db, settings) -> dict:
+    return _issues_rows(settings)
+
+
+@pytest.fixture
+def edition(issues, settings):
+    built, files = issues["edition"]
+    return built, Path(settings.EDITIONS_ROOT) / EDITION_FOLDER, files
 
 
 def test_edition_folder_is_self_contained_with_relative_links_only(edition):
@@ -108,11 +133,9 @@ def test_article_preview_html_is_the_edition_page_standing_alone(edition):
 # --------------------------------------------------------------------------- the site
 
 
-@pytest.fixture
-def published():
+def _published(built):
     """A published issue whose current edition has the HTML edition (its PDF is a stand-in:
     these tests are about the HTML files)."""
-    built = build_print_issue(slug="site-test")
     issue = built.issue
     issue.status = IssueStatus.PUBLISHED
     issue.save()
@@ -122,6 +145,11 @@ def published():
     Edition.objects.create(issue=issue, version=1, directory=str(folder.relative_to(
         Path(settings.EDITIONS_ROOT))), pdf_sha256="0" * 64, content_hash="0" * 64)
     return built
+
+
+@pytest.fixture
+def published(issues):
+    return issues["published"]
 
 
 def html_url(issue, path=""):
@@ -188,7 +216,7 @@ def test_edition_reads_on_a_phone_straight_from_the_folder(edition, browser):
         assert font_size >= 16, name
 
 
-def test_web_edition_and_print_set_the_article_body_with_one_template():
+def test_web_edition_and_print_set_the_article_body_with_one_template(issues):
     import re as _re
 
     from django.test.signals import template_rendered

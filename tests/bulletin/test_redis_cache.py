@@ -5,8 +5,11 @@ because their keys carry the content's stamp."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
+import yaml
+from django.conf import settings
 from django.core.cache import caches
 from django.urls import reverse
 
@@ -76,3 +79,18 @@ def test_a_page_cached_by_one_node_is_never_served_stale_by_another(redis_settin
     caches["default"].close()
     again = client.get(reverse("publishing:archive"))  # served through the shared cache
     assert "第七期·新刊名" in again.content.decode()
+
+
+def test_docker_compose_gives_every_process_the_one_shared_cache():
+    """The compose deployment runs Redis and points the web and task workers at it: without it
+    each gunicorn worker would keep its own cache and signed download links stay off."""
+    compose = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
+    services = compose["services"]
+    cache = services["cache"]
+    assert cache["image"].startswith("redis:")
+    command = cache["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"  # a cache, not a store
+    assert command[command.index("--save") + 1] == "" and "--appendonly" in command
+    urls = {name: services[name]["environment"]["BULLETIN_REDIS_URL"] for name in ("web", "worker")}
+    assert set(urls.values()) == {"redis://cache:6379/0"}, urls
+    assert services["web"]["depends_on"]["cache"] == {"condition": "service_healthy"}

@@ -236,8 +236,11 @@ def file_response(request: HttpRequest, path: Path | StoredFile, *, filename: st
         )
         response["Content-Length"] = str(stat.st_size)
         response.first_byte = 0
+    if location is None:
+        # Django answers ranges itself; handed over, nginx says so for the file it sends (a
+        # second header from here would be repeated).
+        response["Accept-Ranges"] = "bytes"
     response.block_size = CHUNK
-    response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Last-Modified"] = last_modified
     response["Cache-Control"] = cache_control

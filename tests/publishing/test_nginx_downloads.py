@@ -92,11 +92,15 @@ def test_nginx_sends_the_member_pdf_after_djangos_check(nginx):
     assert "private" in headers["Cache-Control"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "X-Accel-Redirect" not in headers
+    repeated = [name for name in dict.fromkeys(headers.keys()) if len(headers.get_all(name)) > 1]
+    assert repeated == [], headers.items()  # Django's headers and nginx's, each said once
+    assert headers["Accept-Ranges"] == "bytes"
 
     status, headers, body = _get(url, cookie=member, headers={"Range": "bytes=10-99"})
     assert status == 206 and body == pdf[10:100]
     assert headers["X-Test-Served-By"] == "internal location"
     assert headers["Content-Range"] == f"bytes 10-99/{len(pdf)}"
+    assert all(len(headers.get_all(name)) == 1 for name in headers.keys()), headers.items()
 
     etag = _get(url, cookie=member)[1]["ETag"]
     assert _get(url, cookie=member, headers={"If-None-Match": etag})[0] == 304

@@ -100,7 +100,7 @@ def test_nginx_sends_the_member_pdf_after_djangos_check(nginx):
     assert status == 206 and body == pdf[10:100]
     assert headers["X-Test-Served-By"] == "internal location"
     assert headers["Content-Range"] == f"bytes 10-99/{len(pdf)}"
-    assert all(len(headers.get_all(name)) == 1 for name in headers.keys()), headers.items()
+    assert all(len(headers.get_all(name)) == 1 for name in headers), headers.items()
 
     etag = _get(url, cookie=member)[1]["ETag"]
     assert _get(url, cookie=member, headers={"If-None-Match": etag})[0] == 304

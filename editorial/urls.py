@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editorial import media_views, notification_views, views
+from editorial import views
 
 app_name = "editorial"
 
@@ -31,16 +31,16 @@ urlpatterns = [
     path("articles/<int:pk>/revisions/<int:number>/restore/", views.revision_restore,
          name="revision_restore"),
     path("images/upload/", views.image_upload, name="image_upload"),
-    path("notifications/", notification_views.notification_list, name="notification_list"),
-    path("notifications/read-all/", notification_views.notifications_read_all,
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read-all/", views.notifications_read_all,
          name="notifications_read_all"),
-    path("notifications/<int:pk>/", notification_views.notification_open,
+    path("notifications/<int:pk>/", views.notification_open,
          name="notification_open"),
-    path("notifications/<int:pk>/read/", notification_views.notification_read,
+    path("notifications/<int:pk>/read/", views.notification_read,
          name="notification_read"),
-    path("media/", media_views.media_library, name="media_library"),
-    path("media/picker/", media_views.media_picker, name="media_picker"),
-    path("media/<int:pk>/", media_views.media_detail, name="media_detail"),
+    path("media/", views.media_library, name="media_library"),
+    path("media/picker/", views.media_picker, name="media_picker"),
+    path("media/<int:pk>/", views.media_detail, name="media_detail"),
     path("publications/<slug:slug>/settings/", views.publication_settings,
          name="publication_settings"),
 ]

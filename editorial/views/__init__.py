@@ -8,6 +8,8 @@ Split by what the page is for; every view stays importable from ``editorial.view
 - ``review``: an article's page, its workflow actions and comments
 - ``revisions``: list, show, compare and restore revisions
 - ``publications``: 刊物设置
+- ``media``: the media library and the editor's image picker
+- ``notifications``: the notifications page and marking read
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ from editorial.views.editing import (
     image_upload,
 )
 from editorial.views.lists import BULK_ACTIONS, article_bulk, article_list, dashboard
+from editorial.views.media import media_detail, media_library, media_picker
+from editorial.views.notifications import (
+    notification_list,
+    notification_open,
+    notification_read,
+    notifications_read_all,
+)
 from editorial.views.publications import publication_settings
 from editorial.views.review import (
     article_approve,
@@ -41,6 +50,8 @@ __all__ = [
     "article_bulk", "article_create", "article_detail", "article_edit", "article_import",
     "article_list", "article_presence", "article_reopen", "article_request_changes",
     "article_submit", "article_withdraw", "comment_create", "comment_resolve", "dashboard",
-    "image_upload", "publication_settings", "revision_compare", "revision_detail", "revision_list",
+    "image_upload", "media_detail", "media_library", "media_picker", "notification_list",
+    "notification_open", "notification_read", "notifications_read_all", "publication_settings",
+    "revision_compare", "revision_detail", "revision_list",
     "revision_restore", "workspace_view",
 ]

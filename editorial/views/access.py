@@ -1,5 +1,4 @@
-"""The workspace's gate and permission check, shared by every workspace view (also by
-``editorial.media_views`` and ``editorial.notification_views``).
+"""The workspace's gate and permission check, shared by every workspace view.
 """
 
 from __future__ import annotations

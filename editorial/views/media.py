@@ -1,6 +1,5 @@
 """The media library's views: browse and search stored images, edit their alt text and
-caption, see where each is used, and the picker the article editor reuses images from.
-(A module of its own: ``views.py`` is past its size.)"""
+caption, see where each is used, and the picker the article editor reuses images from."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The notifications page and marking read: each view binds input, calls one service or
-selector, renders. Views of ``editorial.views`` kept apart, as that module is past its size."""
+selector, renders."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from editorial import selectors, services
-from editorial.views import workspace_view
+from editorial.views.access import workspace_view
 
 
 @require_GET
